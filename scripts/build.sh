@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the npm package into dist/ (wasm core + TypeScript wrapper) and the demo bundle.
+#   wasm-pack (release, size profile, simd128) → wasm-opt -Oz (npm binaryen) → tsc → esbuild (www)
+source "$(dirname "$0")/lib.sh"
+
+wasm-pack build --target web --release --mode no-install --no-pack \
+  --out-dir js/wasm --out-name vitrine >/dev/null 2>"$ROOT/target/wasm-pack.log" \
+  || { cat "$ROOT/target/wasm-pack.log"; exit 1; }
+rm -f js/wasm/.gitignore
+
+# Rust's default wasm features plus simd128; wasm-opt must be told which ones it may keep.
+wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  js/wasm/vitrine_bg.wasm -o js/wasm/vitrine_bg.opt.wasm
+
+rm -rf dist
+tsc -p tsconfig.json
+mkdir -p dist/wasm
+cp js/wasm/vitrine.js js/wasm/vitrine.d.ts dist/wasm/
+cp js/wasm/vitrine_bg.opt.wasm dist/wasm/vitrine_bg.wasm
+
+# The demo imports the built package by name, exactly as a user's app would.
+esbuild www/src/app.ts --bundle --format=esm --splitting --target=es2022 \
+  --alias:vitrine=./dist --outdir=www/build --log-level=warning
+log "built dist/ ($(wc -c < dist/wasm/vitrine_bg.wasm) bytes wasm) and www/build/"

@@ -1,0 +1,86 @@
+//! Small collections that keep the wasm bundle small.
+//!
+//! Every `BTreeMap<K, V>` instantiation brings its own copy of the B-tree's node code
+//! (search, insert with splits, remove with rebalancing, iteration), and every `sort_by` call
+//! site its own copy of the standard library's stable sort. With a few dozen of each, that was
+//! most of the bundle. The maps Vitrine keeps are small (tens to a few hundred entries), so:
+//!
+//! - [`VecMap`] is a map kept as a vector of `(key, value)` pairs sorted by key: lookups are
+//!   binary searches, inserts and removes shift the tail. It iterates in key order and
+//!   (de)serialises as a JSON object exactly like a `BTreeMap` (keys in order; on input a
+//!   repeated key keeps its last value), so stored and wire formats are unchanged.
+//! - [`VecSet`] is the matching set.
+//! - [`sort_by`] is a stable sort that shares one copy of the sorting code between all
+//!   element types: it sorts indices through a `dyn` comparator, then permutes the elements.
+
+mod map;
+mod set;
+
+use std::cmp::Ordering;
+
+pub use map::{Entry, Iter, IterMut, VecMap};
+pub use set::VecSet;
+
+/// Sorts `v` stably with `cmp` (equal elements keep their order), like `slice::sort_by`.
+///
+/// The sorting itself runs on indices through a `dyn` comparator, so the whole program holds a
+/// single copy of the sort algorithm; only the final in-place permutation is generic.
+pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    if v.len() < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    {
+        let items: &[T] = v;
+        sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
+    }
+    permute(v, &mut order);
+}
+
+/// The one instantiation of the standard stable sort.
+#[inline(never)]
+fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+    order.sort_by(|a, b| cmp(*a, *b));
+}
+
+/// Rearranges `v` so that position `i` holds the element that was at `order[i]`
+/// (`order` is a permutation; it is consumed).
+fn permute<T>(v: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = order[at];
+            if from == DONE {
+                break;
+            }
+            order[at] = DONE;
+            if from == start {
+                break;
+            }
+            v.swap(at, from);
+            at = from;
+        }
+    }
+}
+
+/// For each item, whether it is the first one with its key (later duplicates get `false`).
+/// O(n log n), for lists too long for a [`VecSet`] of seen keys.
+pub fn first_occurrences<T, K: Ord + ?Sized>(items: &[T], key: impl Fn(&T) -> &K) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // Stable: among equal keys, the earliest index comes first.
+    sort_by(&mut order, |a, b| key(&items[*a]).cmp(key(&items[*b])));
+    let mut first = vec![false; items.len()];
+    let mut previous: Option<&K> = None;
+    for i in order {
+        let k = key(&items[i]);
+        if previous != Some(k) {
+            first[i] = true;
+        }
+        previous = Some(k);
+    }
+    first
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

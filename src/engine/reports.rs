@@ -1,0 +1,165 @@
+//! Which declared reports the engine derives from local state, and the transport hand-off.
+//!
+//! Each report type is submitted at most once per UTC day. The transport (JS) asks for a
+//! batch with [`Engine::next_report_batch`], posts it, and hands the HTTP status back with
+//! [`Engine::settle_reports`]; the ledger holds every payload before it can leave.
+
+use serde::Serialize;
+
+use super::Engine;
+use crate::event::{Event, EventKind};
+use crate::privacy::queue::DeliveryOutcome;
+use crate::privacy::reporting::Audit;
+use crate::privacy::reports::{Report, ReportKind};
+use crate::privacy::vocab;
+use crate::privacy::wire::Day;
+use crate::privacy::Purpose;
+use crate::profile::activity::Segment;
+
+/// Engagement events needed in a day before its engagement report is worth its ε.
+pub const MIN_ENGAGEMENT_EVENTS: u32 = 3;
+
+/// Today's engagement per coarse category (memory only; measurement consent required).
+#[derive(Debug, Clone, Default)]
+pub struct DailyEngagement {
+    day: Option<Day>,
+    counts: Vec<f64>,
+    events: u32,
+}
+
+/// A batch ready to post: `POST endpoint` with `body` as `text/plain`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutgoingBatch {
+    /// Where to post it.
+    pub endpoint: String,
+    /// The exact request body (also in the ledger, payload by payload).
+    pub body: String,
+    /// Report ids to settle after the attempt.
+    pub ids: Vec<String>,
+}
+
+impl Engine {
+    pub(super) fn count_engagement(&mut self, event: &Event) {
+        if !self.consent.allows(Purpose::Measurement) {
+            return;
+        }
+        let weight = match event.kind {
+            EventKind::View | EventKind::Dwell => 1.0,
+            EventKind::Click => 2.0,
+            EventKind::AddToCart => 4.0,
+            EventKind::Purchase => 8.0,
+            _ => return,
+        };
+        let Some(product_type) = event.attributes.get("productType") else {
+            return;
+        };
+        let day = Day::from_ms(event.at_ms);
+        let today = &mut self.engagement;
+        if today.day != Some(day) {
+            *today = DailyEngagement {
+                day: Some(day),
+                counts: vec![0.0; vocab::CATEGORIES.len()],
+                events: 0,
+            };
+        }
+        let category = vocab::coarse_category(product_type) as usize;
+        if let Some(slot) = today.counts.get_mut(category) {
+            *slot += weight;
+            today.events += 1;
+        }
+    }
+
+    /// Submits the reports due today (each type once a day), then returns the next batch to
+    /// post, if measurement is granted and a delivery attempt is due.
+    pub fn next_report_batch(&mut self, now_ms: f64) -> Option<OutgoingBatch> {
+        if !self.consent.allows(Purpose::Measurement) {
+            return None;
+        }
+        self.submit_due_reports(now_ms);
+        let batch = self
+            .reporting
+            .next_batch(&self.consent, now_ms, self.store.as_mut())?;
+        Some(OutgoingBatch {
+            endpoint: self.reporting.config().endpoint.clone(),
+            body: batch.body,
+            ids: batch.ids,
+        })
+    }
+
+    /// Records how a posted batch went: HTTP `status` (0 for a network error) and an optional
+    /// `Retry-After` in seconds.
+    pub fn settle_reports(
+        &mut self,
+        ids: &[String],
+        status: u16,
+        retry_after_s: Option<f64>,
+        now_ms: f64,
+    ) {
+        let outcome = DeliveryOutcome::from_status(status, retry_after_s);
+        self.reporting
+            .settle(ids, outcome, now_ms, &mut self.rng, self.store.as_mut());
+    }
+
+    /// Everything sent or dropped, and ε spent: the audit ledger.
+    pub fn audit(&self, now_ms: f64) -> Audit {
+        self.reporting.audit(now_ms)
+    }
+
+    fn submit_due_reports(&mut self, now_ms: f64) {
+        let today = Day::from_ms(now_ms);
+        let sent_today: Vec<ReportKind> = self
+            .reporting
+            .audit(now_ms)
+            .entries
+            .iter()
+            .filter(|e| Day::from_ms(e.at_ms) == today)
+            .map(|e| e.report_type)
+            .collect();
+        let mut due: Vec<Report> = Vec::new();
+        if !sent_today.contains(&ReportKind::Engagement)
+            && self.engagement.day == Some(today)
+            && self.engagement.events >= MIN_ENGAGEMENT_EVENTS
+        {
+            let counts = self.engagement.counts.clone();
+            if let Some(index) = vocab::sample_category(&counts, &mut self.rng) {
+                let label = vocab::CATEGORIES[index as usize];
+                due.extend(Report::new(ReportKind::Engagement, today, label, None).ok());
+            }
+        }
+        if !sent_today.contains(&ReportKind::Lifecycle)
+            && self.consent.allows(Purpose::Personalization)
+        {
+            if let Some(label) = self.lifecycle_label(now_ms) {
+                due.extend(Report::new(ReportKind::Lifecycle, today, label, None).ok());
+            }
+        }
+        for report in due {
+            // Refusals (budget, queue, ledger) are recorded as drops by `submit`.
+            let _ = self.reporting.submit(
+                &self.consent,
+                &report,
+                now_ms,
+                &mut self.rng,
+                self.store.as_mut(),
+            );
+        }
+    }
+
+    /// The report vocabulary's lifecycle label for the current profile: the profile's
+    /// recency segment, refined by purchase frequency (RFM), never anything finer.
+    fn lifecycle_label(&self, now_ms: f64) -> Option<&'static str> {
+        if self.profile.event_count == 0 {
+            return None;
+        }
+        let activity = &self.profile.activity;
+        Some(match self.profile.segment(now_ms, &self.options.profile) {
+            Segment::Lapsed | Segment::Lapsing => "lapsed",
+            _ if activity.purchases >= 2 => "repeat_customer",
+            _ if activity.purchases == 1 => "customer",
+            Segment::New => "new",
+            Segment::Active if activity.sessions >= 3 => "engaged",
+            Segment::Active => "browsing",
+        })
+    }
+}

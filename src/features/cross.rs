@@ -1,0 +1,226 @@
+//! Per-candidate interaction features, and the per-call view of the shopper they read from.
+//!
+//! [`ShopperView::new`] turns [`ShopperSignals`] into arrays indexed by item-table row (the
+//! share of the shopper's history and quiz mass held by each attribute value, how many
+//! session items have it), so each candidate then costs one vocabulary lookup per attribute
+//! and a handful of array reads. The same code feeds the trainer and the browser.
+
+use super::hash::FxMap;
+use super::shopper::Engagement;
+use super::{ShopperSignals, SpecIndex, WeightedValue};
+use crate::product::Candidate;
+
+/// Names of the cross features, in the order of [`CrossFeatures`]. A model lists them in its
+/// spec; a model built for a different list is refused.
+pub const CROSS_FEATURES: [&str; 16] = [
+    "server_position",
+    "server_log_rank",
+    "server_score",
+    "has_server_score",
+    "affinity",
+    "item_seen",
+    "item_recency",
+    "group_seen",
+    "group_recency",
+    "session_match",
+    "quiz_match",
+    "price_ratio",
+    "has_price_ratio",
+    "profile_strength",
+    "history_size",
+    "has_embedding",
+];
+/// Number of cross features.
+pub const CROSS_COUNT: usize = CROSS_FEATURES.len();
+/// One candidate's cross features.
+pub type CrossFeatures = [f32; CROSS_COUNT];
+
+/// Position of each cross feature, for readable indexing.
+#[allow(missing_docs)]
+pub mod idx {
+    pub const SERVER_POSITION: usize = 0;
+    pub const SERVER_LOG_RANK: usize = 1;
+    pub const SERVER_SCORE: usize = 2;
+    pub const HAS_SERVER_SCORE: usize = 3;
+    pub const AFFINITY: usize = 4;
+    pub const ITEM_SEEN: usize = 5;
+    pub const ITEM_RECENCY: usize = 6;
+    pub const GROUP_SEEN: usize = 7;
+    pub const GROUP_RECENCY: usize = 8;
+    pub const SESSION_MATCH: usize = 9;
+    pub const QUIZ_MATCH: usize = 10;
+    pub const PRICE_RATIO: usize = 11;
+    pub const HAS_PRICE_RATIO: usize = 12;
+    pub const PROFILE_STRENGTH: usize = 13;
+    pub const HISTORY_SIZE: usize = 14;
+    pub const HAS_EMBEDDING: usize = 15;
+}
+
+/// Where a candidate sits in the server's list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ServerSlot {
+    /// 0-based position in the server's order.
+    pub position: usize,
+    /// Length of the list.
+    pub list_len: usize,
+    /// Largest |serverScore| in the list (scores are divided by it); 0 if none.
+    pub max_abs_score: f64,
+}
+
+/// The shopper, precomputed for one re-rank call.
+#[derive(Debug, Clone)]
+pub struct ShopperView {
+    /// History pool: (item-table row, weight); weights sum to at most 1 in magnitude.
+    pub history_pool: Vec<(u32, f32)>,
+    /// Session pool: each session item's rows, weighted 1 / session length.
+    pub session_pool: Vec<(u32, f32)>,
+    /// Quiz pool, normalised like the history pool.
+    pub quiz_pool: Vec<(u32, f32)>,
+    /// Context-table rows.
+    pub context_rows: Vec<u32>,
+    history_share: Vec<f32>,
+    quiz_share: Vec<f32>,
+    session_count: Vec<f32>,
+    session_norm: f32,
+    items: FxMap<String, [f32; 2]>,
+    groups: FxMap<String, [f32; 2]>,
+    typical_price: Option<f64>,
+    strength: f32,
+    history_size: f32,
+}
+
+/// Per-row shares of a list of weighted values, and the pool (row, share / attributes).
+fn shares(index: &SpecIndex, values: &[WeightedValue]) -> (Vec<f32>, Vec<(u32, f32)>) {
+    let mut mass = vec![0.0f64; index.attribute_count()];
+    let attr_of = |name: &str| index.spec().attributes.iter().position(|a| a.name == name);
+    let located: Vec<(usize, &WeightedValue)> = values
+        .iter()
+        .filter(|v| v.weight.is_finite())
+        .filter_map(|v| Some((attr_of(&v.attribute)?, v)))
+        .collect();
+    for (attr, v) in &located {
+        mass[*attr] += v.weight.abs();
+    }
+    let known = mass.iter().filter(|m| **m > 0.0).count().max(1) as f32;
+    let mut share = vec![0.0f32; index.item_table_rows()];
+    let mut pool = Vec::new();
+    for (attr, v) in located {
+        let Some(row) = index.row_of(attr, &v.value) else {
+            continue;
+        };
+        if index.describe_row(row).is_none() || mass[attr] <= 0.0 {
+            continue; // unknown value: no share of its own
+        }
+        let s = (v.weight / mass[attr]) as f32;
+        share[row as usize] += s;
+        pool.push((row, s / known));
+    }
+    // The affinity feature averages over attributes the shopper has evidence on.
+    for s in &mut share {
+        *s /= known;
+    }
+    (share, pool)
+}
+
+fn signed_log(w: f64) -> f32 {
+    (w.signum() * w.abs().ln_1p()) as f32
+}
+
+impl ShopperView {
+    /// Precomputes the shopper for `index`'s vocabularies.
+    pub fn new(index: &SpecIndex, signals: &ShopperSignals) -> ShopperView {
+        let (history_share, history_pool) = shares(index, &signals.history);
+        let (quiz_share, quiz_pool) = shares(index, &signals.quiz);
+        let mut session_count = vec![0.0f32; index.item_table_rows()];
+        let mut session_pool = Vec::new();
+        let session_len = signals.session.len().max(1) as f32;
+        let mut rows = Vec::new();
+        for item in &signals.session {
+            rows.clear();
+            index.rows_of_attributes(&item.attributes, item.price, &mut rows);
+            for &row in &rows {
+                session_count[row as usize] += 1.0;
+                session_pool.push((row, 1.0 / session_len));
+            }
+        }
+        // (signed log weight, recency with a one-week half-life)
+        let to_fx =
+            |map: &crate::collections::VecMap<String, Engagement>| -> FxMap<String, [f32; 2]> {
+                map.iter()
+                    .map(|(k, e)| {
+                        (
+                            k.clone(),
+                            [signed_log(e.weight), (-e.days_since / 7.0).exp2() as f32],
+                        )
+                    })
+                    .collect()
+            };
+        ShopperView {
+            history_pool,
+            session_pool,
+            quiz_pool,
+            context_rows: index.context_rows(&signals.context),
+            history_share,
+            quiz_share,
+            session_count,
+            session_norm: session_len * index.attribute_count() as f32,
+            items: to_fx(&signals.items),
+            groups: to_fx(&signals.groups),
+            typical_price: signals.typical_price.filter(|p| p.is_finite() && *p >= 0.0),
+            strength: signed_log(signals.strength),
+            history_size: ((signals.event_count as f64).ln_1p() / 5.0) as f32,
+        }
+    }
+
+    /// The cross features of one candidate, given its item-table rows.
+    pub fn cross(
+        &self,
+        index: &SpecIndex,
+        candidate: &Candidate,
+        rows: &[u32],
+        slot: ServerSlot,
+        has_embedding: bool,
+    ) -> CrossFeatures {
+        let mut x = [0.0f32; CROSS_COUNT];
+        let n = slot.list_len.max(1) as f32;
+        x[idx::SERVER_POSITION] = 1.0 - slot.position as f32 / n;
+        x[idx::SERVER_LOG_RANK] = (slot.position as f32).ln_1p() / 8.0;
+        if let Some(score) = candidate.server_score.filter(|s| s.is_finite()) {
+            if slot.max_abs_score > 0.0 {
+                x[idx::SERVER_SCORE] = (score / slot.max_abs_score) as f32;
+            }
+            x[idx::HAS_SERVER_SCORE] = 1.0;
+        }
+        for &row in rows {
+            let r = row as usize;
+            x[idx::AFFINITY] += self.history_share.get(r).copied().unwrap_or(0.0);
+            x[idx::QUIZ_MATCH] += self.quiz_share.get(r).copied().unwrap_or(0.0);
+            x[idx::SESSION_MATCH] += self.session_count.get(r).copied().unwrap_or(0.0);
+        }
+        x[idx::SESSION_MATCH] /= self.session_norm.max(1.0);
+        if let Some([weight, recency]) = self.items.get(candidate.id.as_str()) {
+            x[idx::ITEM_SEEN] = *weight;
+            x[idx::ITEM_RECENCY] = *recency;
+        }
+        let group = index
+            .spec()
+            .group_attribute
+            .as_deref()
+            .and_then(|g| candidate.attributes.get(g));
+        if let Some([weight, recency]) = group.and_then(|g| self.groups.get(g.as_str())) {
+            x[idx::GROUP_SEEN] = *weight;
+            x[idx::GROUP_RECENCY] = *recency;
+        }
+        if let (Some(price), Some(typical)) = (candidate.price, self.typical_price) {
+            if price.is_finite() && price > 0.0 && typical > 0.0 {
+                // A ratio, so the feature means the same in any currency.
+                x[idx::PRICE_RATIO] = (price / typical).ln().clamp(-3.0, 3.0) as f32;
+                x[idx::HAS_PRICE_RATIO] = 1.0;
+            }
+        }
+        x[idx::PROFILE_STRENGTH] = self.strength;
+        x[idx::HISTORY_SIZE] = self.history_size;
+        x[idx::HAS_EMBEDDING] = f32::from(u8::from(has_embedding));
+        x
+    }
+}

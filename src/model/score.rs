@@ -1,0 +1,334 @@
+//! Scoring candidates with a loaded model, and explaining the result.
+//!
+//! Explanations come from the model's own decomposition: the shopper vector is a sum of
+//! per-source parts (history, session, quiz), so each source's share of `u·v` (plus its cross
+//! features' linear terms) says which one lifted the item; for history the attribute value
+//! whose embedding contributed most is named. Values containing a guarded term are never
+//! named, and an item nothing personal lifted gets no reason.
+
+use ndarray::{Array1, ArrayView1};
+use serde::{Deserialize, Serialize};
+
+use super::Model;
+use crate::features::cross::{idx, ServerSlot, CROSS_COUNT};
+use crate::features::CrossFeatures;
+use crate::features::{ShopperSignals, ShopperView};
+use crate::rank::{Prepared, RankedItem, Reason};
+
+/// Most items that get a written explanation (the rest are below any visible fold).
+pub const MAX_EXPLAINED: usize = 200;
+/// Largest magnitude accepted in a server-supplied embedding; beyond it the embedding is
+/// ignored so scores stay finite.
+pub const MAX_EMBEDDING_VALUE: f32 = 1.0e4;
+/// Contributions below this do not count as a reason.
+const MIN_REASON: f32 = 1.0e-3;
+
+/// Which part of the shopper lifted an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    /// Long-term affinities ("because you liked …").
+    History,
+    /// The current session ("similar to what you viewed").
+    Session,
+    /// Quiz answers ("matches your quiz").
+    Quiz,
+    /// The item or its product was engaged with before.
+    Seen,
+}
+
+/// A model re-rank: the ranked items and how many embeddings had to be ignored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelRanking {
+    /// The candidates, best first.
+    pub items: Vec<RankedItem>,
+    /// Candidates whose embedding was ignored (wrong length, non-finite or out of range);
+    /// they were scored as if they had none.
+    pub ignored_embeddings: usize,
+}
+
+/// Everything about the shopper that is fixed for one call.
+struct CallState {
+    view: ShopperView,
+    /// `E · u` for every item-table row.
+    row_scores: Array1<f32>,
+    /// `E · u_source` for history, session and quiz (for explanations).
+    source_row_scores: [Array1<f32>; 3],
+    /// `Pᵀ · u`, so a candidate's embedding term is one dot product.
+    projected: Array1<f32>,
+}
+
+impl Model {
+    fn call_state(&self, signals: &ShopperSignals) -> CallState {
+        let w = &self.weights;
+        let view = ShopperView::new(&self.index, signals);
+        let dim = self.index.spec().dim;
+        let pool = |entries: &[(u32, f32)]| {
+            let mut acc = Array1::<f32>::zeros(dim);
+            for &(row, weight) in entries {
+                if (row as usize) < w.item_table.nrows() {
+                    acc.scaled_add(weight, &w.item_table.row(row as usize));
+                }
+            }
+            acc
+        };
+        let parts = [
+            w.history_transform.dot(&pool(&view.history_pool)),
+            w.session_transform.dot(&pool(&view.session_pool)),
+            w.quiz_transform.dot(&pool(&view.quiz_pool)),
+        ];
+        let mut u = &parts[0] + &parts[1] + &parts[2] + &w.shopper_bias;
+        for &row in &view.context_rows {
+            if (row as usize) < w.context_table.nrows() {
+                u += &w.context_table.row(row as usize);
+            }
+        }
+        CallState {
+            row_scores: w.item_table.dot(&u),
+            source_row_scores: parts.map(|p| w.item_table.dot(&p)),
+            projected: w.embedding_projection.t().dot(&u),
+            view,
+        }
+    }
+
+    fn valid_embedding<'a>(
+        &self,
+        embedding: Option<&'a Vec<f32>>,
+    ) -> (Option<ArrayView1<'a, f32>>, bool) {
+        let expected = self.index.spec().item_embedding_dim;
+        match embedding {
+            None => (None, false),
+            Some(_) if expected == 0 => (None, false),
+            Some(e)
+                if e.len() == expected
+                    && e.iter()
+                        .all(|v| v.is_finite() && v.abs() <= MAX_EMBEDDING_VALUE) =>
+            {
+                (Some(ArrayView1::from(e.as_slice())), false)
+            }
+            Some(_) => (None, true),
+        }
+    }
+
+    /// A candidate's dot product and cross features (`rows` receives its item rows), and
+    /// whether its embedding had to be ignored.
+    fn features(
+        &self,
+        state: &CallState,
+        p: &Prepared,
+        slot: ServerSlot,
+        rows: &mut Vec<u32>,
+    ) -> (f32, CrossFeatures, bool) {
+        rows.clear();
+        self.index.item_rows(&p.candidate, rows);
+        let (embedding, ignored) = self.valid_embedding(p.candidate.embedding.as_ref());
+        let mut dot: f32 = rows
+            .iter()
+            .map(|&r| state.row_scores.get(r as usize).copied().unwrap_or(0.0))
+            .sum();
+        if let Some(e) = embedding {
+            dot += state.projected.dot(&e);
+        }
+        let x = state
+            .view
+            .cross(&self.index, &p.candidate, rows, slot, embedding.is_some());
+        (dot, x, ignored)
+    }
+
+    /// The score of a candidate from its dot product and cross features.
+    fn score_of(&self, dot: f32, x: &CrossFeatures) -> f32 {
+        let w = &self.weights;
+        let mut input = [0.0f32; CROSS_COUNT + 1];
+        input[..CROSS_COUNT].copy_from_slice(x);
+        input[CROSS_COUNT] = dot;
+        let linear: f32 = w.cross_weights.iter().zip(x).map(|(a, b)| a * b).sum();
+        let mut score = dot + linear;
+        for ((wrow, b), out) in w
+            .hidden_weights
+            .outer_iter()
+            .zip(&w.hidden_bias)
+            .zip(&w.output_weights)
+        {
+            let pre = b + wrow.iter().zip(&input).map(|(a, v)| a * v).sum::<f32>();
+            if pre > 0.0 {
+                score += out * pre;
+            }
+        }
+        finite_or_floor(score)
+    }
+
+    /// The source that lifted the item most, and the row to name for it.
+    fn reason(
+        &self,
+        state: &CallState,
+        rows: &[u32],
+        x: &[f32; CROSS_COUNT],
+    ) -> Option<(ReasonKind, Option<u32>)> {
+        let cw = &self.weights.cross_weights;
+        let sum = |s: &Array1<f32>| {
+            rows.iter()
+                .map(|&r| s.get(r as usize).copied().unwrap_or(0.0))
+                .sum::<f32>()
+        };
+        let [hist, sess, quiz] = &state.source_row_scores;
+        let options = [
+            (
+                ReasonKind::History,
+                sum(hist) + cw[idx::AFFINITY] * x[idx::AFFINITY],
+                Some(hist),
+            ),
+            (
+                ReasonKind::Session,
+                sum(sess) + cw[idx::SESSION_MATCH] * x[idx::SESSION_MATCH],
+                Some(sess),
+            ),
+            (
+                ReasonKind::Quiz,
+                sum(quiz) + cw[idx::QUIZ_MATCH] * x[idx::QUIZ_MATCH],
+                Some(quiz),
+            ),
+            (
+                ReasonKind::Seen,
+                cw[idx::ITEM_SEEN] * x[idx::ITEM_SEEN]
+                    + cw[idx::ITEM_RECENCY] * x[idx::ITEM_RECENCY]
+                    + cw[idx::GROUP_SEEN] * x[idx::GROUP_SEEN]
+                    + cw[idx::GROUP_RECENCY] * x[idx::GROUP_RECENCY],
+                None,
+            ),
+        ];
+        let (kind, _, scores) = options
+            .into_iter()
+            .filter(|(_, v, _)| *v > MIN_REASON)
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let row = scores.and_then(|s| {
+            rows.iter()
+                .copied()
+                .filter(|&r| {
+                    s.get(r as usize).is_some_and(|v| *v > 0.0)
+                        && self.index.describe_row(r).is_some()
+                })
+                .max_by(|a, b| s[*a as usize].total_cmp(&s[*b as usize]).then(b.cmp(a)))
+        });
+        Some((kind, row))
+    }
+
+    /// Raw model scores of prepared candidates (in their given order) and the number of
+    /// ignored embeddings. Scores are finite.
+    pub fn scores(&self, prepared: &[Prepared], signals: &ShopperSignals) -> (Vec<f32>, usize) {
+        let state = self.call_state(signals);
+        self.scores_with(&state, prepared)
+    }
+
+    fn scores_with(&self, state: &CallState, prepared: &[Prepared]) -> (Vec<f32>, usize) {
+        let mut rows = Vec::with_capacity(self.index.attribute_count());
+        let mut ignored = 0;
+        let scores = prepared
+            .iter()
+            .zip(server_slots(prepared))
+            .map(|(p, slot)| {
+                let (dot, x, bad) = self.features(state, p, slot, &mut rows);
+                ignored += usize::from(bad);
+                self.score_of(dot, &x)
+            })
+            .collect();
+        (scores, ignored)
+    }
+
+    /// Re-ranks prepared candidates for a shopper: best first, ties in the server's order,
+    /// with an explanation on the top [`MAX_EXPLAINED`] items that something personal lifted.
+    pub fn rank(&self, prepared: &[Prepared], signals: &ShopperSignals) -> ModelRanking {
+        let state = self.call_state(signals);
+        let (scores, ignored) = self.scores_with(&state, prepared);
+        let mut order: Vec<usize> = (0..prepared.len()).collect();
+        // The same order as `rank::finalize`: score, then the server's position.
+        crate::collections::sort_by(&mut order, |&a, &b| {
+            scores[b].total_cmp(&scores[a]).then(
+                prepared[a]
+                    .server_position
+                    .cmp(&prepared[b].server_position),
+            )
+        });
+        let slots: Vec<ServerSlot> = server_slots(prepared).collect();
+        let mut rows = Vec::with_capacity(self.index.attribute_count());
+        let items = order
+            .into_iter()
+            .enumerate()
+            .map(|(position, i)| {
+                // Explanations only for what a page can show; features are recomputed for
+                // those few rather than kept for every candidate.
+                let reason = (position < MAX_EXPLAINED)
+                    .then(|| {
+                        let (_, x, _) = self.features(&state, &prepared[i], slots[i], &mut rows);
+                        let (kind, row) = self.reason(&state, &rows, &x)?;
+                        self.explain(kind, row, signals)
+                    })
+                    .flatten();
+                RankedItem {
+                    id: prepared[i].candidate.id.clone(),
+                    score: f64::from(scores[i]),
+                    position,
+                    server_position: prepared[i].server_position,
+                    reason,
+                }
+            })
+            .collect();
+        ModelRanking {
+            items,
+            ignored_embeddings: ignored,
+        }
+    }
+
+    fn explain(
+        &self,
+        kind: ReasonKind,
+        row: Option<u32>,
+        signals: &ShopperSignals,
+    ) -> Option<Reason> {
+        let named = row
+            .and_then(|r| self.index.describe_row(r))
+            .filter(|(_, value)| !signals.is_guarded(value));
+        let (attribute, value) = named.map_or((String::new(), String::new()), |(a, v)| {
+            (a.to_owned(), v.to_owned())
+        });
+        let text = match kind {
+            // History needs a value to name; without a safe one there is no sentence to say.
+            ReasonKind::History if value.is_empty() => return None,
+            ReasonKind::History if attribute == crate::profile::PRICE_BAND => {
+                "In your usual price range".to_owned()
+            }
+            ReasonKind::History => format!("Because you liked {value}"),
+            ReasonKind::Session => "Similar to what you viewed".to_owned(),
+            ReasonKind::Quiz => "Matches your quiz".to_owned(),
+            ReasonKind::Seen => "Based on items you engaged with".to_owned(),
+        };
+        Some(Reason {
+            attribute,
+            value,
+            text,
+        })
+    }
+}
+
+/// Each prepared candidate's place in the server's list, as the cross features read it.
+pub fn server_slots(prepared: &[Prepared]) -> impl Iterator<Item = ServerSlot> + '_ {
+    let max_abs_score = prepared
+        .iter()
+        .filter_map(|p| p.candidate.server_score)
+        .filter(|s| s.is_finite())
+        .fold(0.0f64, |m, s| m.max(s.abs()));
+    let list_len = prepared.len();
+    prepared.iter().map(move |p| ServerSlot {
+        position: p.server_position,
+        list_len,
+        max_abs_score,
+    })
+}
+
+/// Scores are finite by construction; this keeps a pathological input from emitting NaN.
+fn finite_or_floor(score: f32) -> f32 {
+    if score.is_finite() {
+        score
+    } else {
+        -1.0e30
+    }
+}

@@ -1,0 +1,370 @@
+//! The wire form of reports: value types (day, ε, id), the strict JSON encoder/decoder
+//! shared by the browser, the ledger and the collector, and the reporting error.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use super::ldp::{Encoding, Noisy};
+use super::reports::{validate_slug, EncodedReport, FieldType, ReportKind};
+use super::rng::RandomSource;
+
+/// Largest ε accepted for one report.
+pub const MAX_EPSILON: f64 = 4.0;
+/// ε must be a multiple of this (so budgets add up exactly and cells do not fragment).
+pub const EPSILON_STEP: f64 = 0.05;
+/// Longest encoded report, in bytes.
+pub const MAX_REPORT_BYTES: usize = 512;
+const MS_PER_DAY: f64 = 86_400_000.0;
+
+/// Why a report, its configuration or its submission was rejected.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ReportError {
+    /// Not JSON.
+    #[error("report is not JSON: {0}")]
+    InvalidJson(String),
+    /// Not a JSON object.
+    #[error("report is not a JSON object")]
+    NotAnObject,
+    /// Too large.
+    #[error("report is {0} bytes; the limit is {MAX_REPORT_BYTES}")]
+    TooLarge(usize),
+    /// Undeclared report type.
+    #[error("unknown report type `{0}`")]
+    UnknownType(String),
+    /// A field the schema does not declare.
+    #[error("undeclared field `{0}`")]
+    UnknownField(String),
+    /// A declared field is absent.
+    #[error("missing field `{0}`")]
+    MissingField(&'static str),
+    /// A field has the wrong JSON type or format.
+    #[error("field `{field}` must be {expected}")]
+    WrongType {
+        /// The field.
+        field: &'static str,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A label outside the declared vocabulary.
+    #[error("field `{field}` is outside its declared vocabulary")]
+    OutOfDomain {
+        /// The field.
+        field: &'static str,
+    },
+    /// ε not finite, out of `(0, MAX_EPSILON]` or off the 0.05 grid.
+    #[error("epsilon {0} must be a multiple of {EPSILON_STEP} in (0, {MAX_EPSILON}]")]
+    InvalidEpsilon(f64),
+    /// A bad day.
+    #[error("day must be a valid YYYY-MM-DD date between 2000 and 2199")]
+    InvalidDay,
+    /// A bad report id.
+    #[error("id must be 32 lower-case hex characters")]
+    InvalidId,
+    /// A bad experiment name.
+    #[error("experiment must match [a-z0-9_-]{{1,32}}")]
+    InvalidSlug,
+    /// Measurement consent is not granted.
+    #[error("measurement consent is not granted")]
+    ConsentRequired,
+    /// The daily ε budget cannot cover this report.
+    #[error("daily epsilon budget exhausted: {needed} needed, {remaining} left today")]
+    BudgetExhausted {
+        /// ε the report needs.
+        needed: f64,
+        /// ε left today.
+        remaining: f64,
+    },
+    /// The outgoing queue is full; the report was dropped (and the drop recorded).
+    #[error("report queue is full")]
+    QueueFull,
+    /// The ledger is full; the report was dropped (and the drop recorded).
+    #[error("audit ledger is full")]
+    LedgerFull,
+    /// Reporting options are invalid.
+    #[error("invalid reporting options: {0}")]
+    InvalidConfig(String),
+}
+
+/// A UTC day, as days since 1970-01-01.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+pub struct Day(pub u32);
+
+impl Day {
+    /// The UTC day of a time in ms since the epoch (negative or non-finite: day 0).
+    pub fn from_ms(ms: f64) -> Day {
+        if ms.is_finite() && ms > 0.0 {
+            Day((ms / MS_PER_DAY).floor().min(f64::from(u32::MAX)) as u32)
+        } else {
+            Day(0)
+        }
+    }
+
+    /// Parses `YYYY-MM-DD` (years 2000–2199).
+    pub fn parse(s: &str) -> Result<Day, ReportError> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+            b.get(r.clone())?.iter().try_fold(0i64, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+            })
+        };
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(ReportError::InvalidDay);
+        }
+        let (y, m, d) = match (digits(0..4), digits(5..7), digits(8..10)) {
+            (Some(y), Some(m), Some(d)) => (y, m, d),
+            _ => return Err(ReportError::InvalidDay),
+        };
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let month_len = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
+        if !(2000..=2199).contains(&y)
+            || !(1..=12).contains(&m)
+            || d < 1
+            || d > month_len[(m - 1) as usize]
+        {
+            return Err(ReportError::InvalidDay);
+        }
+        Ok(Day(days_from_civil(y, m, d) as u32))
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Howard Hinnant's civil_from_days.
+        let z = i64::from(self.0) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// ε for one report, held in thousandths so budgets add up exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Epsilon(u32);
+
+impl Epsilon {
+    /// Validates ε: finite, a multiple of [`EPSILON_STEP`], in `(0, MAX_EPSILON]`.
+    pub fn new(value: f64) -> Result<Epsilon, ReportError> {
+        let milli = (value * 1000.0).round();
+        let on_grid = (value * 1000.0 - milli).abs() < 1e-6 && milli as u32 % 50 == 0;
+        if value.is_finite() && value > 0.0 && value <= MAX_EPSILON && on_grid {
+            Ok(Epsilon(milli as u32))
+        } else {
+            Err(ReportError::InvalidEpsilon(value))
+        }
+    }
+
+    /// From thousandths (validated the same way).
+    pub fn from_milli(milli: u32) -> Result<Epsilon, ReportError> {
+        Epsilon::new(f64::from(milli) / 1000.0)
+    }
+
+    /// The value.
+    pub fn get(self) -> f64 {
+        f64::from(self.0) / 1000.0
+    }
+
+    /// In thousandths.
+    pub fn milli(self) -> u32 {
+        self.0
+    }
+}
+
+/// A random 128-bit report id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReportId(pub [u8; 16]);
+
+impl ReportId {
+    /// A fresh random id.
+    pub fn random(rng: &mut dyn RandomSource) -> ReportId {
+        let mut bytes = [0u8; 16];
+        rng.fill_bytes(&mut bytes);
+        ReportId(bytes)
+    }
+
+    /// Parses 32 lower-case hex characters.
+    pub fn parse(s: &str) -> Result<ReportId, ReportError> {
+        let b = s.as_bytes();
+        if b.len() != 32 {
+            return Err(ReportError::InvalidId);
+        }
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => Ok(c - b'0'),
+            b'a'..=b'f' => Ok(c - b'a' + 10),
+            _ => Err(ReportError::InvalidId),
+        };
+        let mut out = [0u8; 16];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = nibble(b[2 * i])? << 4 | nibble(b[2 * i + 1])?;
+        }
+        Ok(ReportId(out))
+    }
+}
+
+impl fmt::Display for ReportId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl EncodedReport {
+    /// The exact JSON sent and ledgered (keys sorted, no whitespace).
+    pub fn to_json(&self) -> String {
+        let schema = self.kind.schema();
+        let mut map = Map::new();
+        map.insert("id".into(), Value::String(self.id.to_string()));
+        map.insert("type".into(), Value::String(schema.name.into()));
+        map.insert("day".into(), Value::String(self.day.to_string()));
+        map.insert("epsilon".into(), Value::from(self.epsilon.get()));
+        if let Some(name) = &self.experiment {
+            map.insert("experiment".into(), Value::String(name.clone()));
+        }
+        let value = match &self.noisy {
+            Noisy::Index(i) => Value::from(*i),
+            Noisy::Bits(bits) => {
+                Value::String(bits.iter().map(|b| if *b { '1' } else { '0' }).collect())
+            }
+        };
+        map.insert(schema.value_field.into(), value);
+        Value::Object(map).to_string()
+    }
+
+    /// Parses and strictly validates one report from JSON text.
+    pub fn from_json(json: &str) -> Result<EncodedReport, ReportError> {
+        if json.len() > MAX_REPORT_BYTES {
+            return Err(ReportError::TooLarge(json.len()));
+        }
+        let value: Value =
+            serde_json::from_str(json).map_err(|e| ReportError::InvalidJson(e.to_string()))?;
+        EncodedReport::from_value(&value)
+    }
+
+    /// Strictly validates one report against its declared schema: every declared field
+    /// present with its declared type, nothing else.
+    pub fn from_value(value: &Value) -> Result<EncodedReport, ReportError> {
+        let object = value.as_object().ok_or(ReportError::NotAnObject)?;
+        let type_name = object
+            .get("type")
+            .ok_or(ReportError::MissingField("type"))?
+            .as_str()
+            .ok_or(ReportError::WrongType {
+                field: "type",
+                expected: "a string",
+            })?;
+        let kind = ReportKind::parse(type_name)
+            .ok_or_else(|| ReportError::UnknownType(type_name.chars().take(32).collect()))?;
+        let schema = kind.schema();
+        let fields = schema.fields();
+        if let Some(unknown) = object
+            .keys()
+            .find(|k| !fields.iter().any(|f| f.name == k.as_str()))
+        {
+            return Err(ReportError::UnknownField(
+                unknown.chars().take(32).collect(),
+            ));
+        }
+        let mut report = EncodedReport {
+            id: ReportId([0; 16]),
+            kind,
+            day: Day(0),
+            epsilon: Epsilon(1000),
+            experiment: None,
+            noisy: Noisy::Index(0),
+        };
+        for field in &fields {
+            let v = object
+                .get(field.name)
+                .ok_or(ReportError::MissingField(field.name))?;
+            let text = || {
+                v.as_str().ok_or(ReportError::WrongType {
+                    field: field.name,
+                    expected: "a string",
+                })
+            };
+            match field.ty {
+                FieldType::ReportType => {}
+                FieldType::ReportId => report.id = ReportId::parse(text()?)?,
+                FieldType::Day => report.day = Day::parse(text()?)?,
+                FieldType::Epsilon => {
+                    let e = v.as_f64().ok_or(ReportError::WrongType {
+                        field: "epsilon",
+                        expected: "a number",
+                    })?;
+                    report.epsilon = Epsilon::new(e)?;
+                }
+                FieldType::Slug => {
+                    let name = text()?;
+                    validate_slug(name)?;
+                    report.experiment = Some(name.to_owned());
+                }
+                FieldType::LabelIndex { size } => {
+                    let index = v.as_u64().ok_or(ReportError::WrongType {
+                        field: field.name,
+                        expected: "an integer",
+                    })?;
+                    if index >= size as u64 {
+                        return Err(ReportError::OutOfDomain { field: field.name });
+                    }
+                    report.noisy = Noisy::Index(index as u32);
+                }
+                FieldType::LabelBits { size } => {
+                    let bits = text()?;
+                    if bits.len() != size || !bits.bytes().all(|b| b == b'0' || b == b'1') {
+                        return Err(ReportError::WrongType {
+                            field: field.name,
+                            expected: "a string of one 0/1 per label",
+                        });
+                    }
+                    report.noisy = Noisy::Bits(bits.bytes().map(|b| b == b'1').collect());
+                }
+            }
+        }
+        debug_assert!(matches!(
+            (&report.noisy, schema.encoding),
+            (Noisy::Index(_), Encoding::Grr) | (Noisy::Bits(_), Encoding::Oue)
+        ));
+        Ok(report)
+    }
+}

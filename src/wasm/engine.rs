@@ -1,0 +1,258 @@
+//! The exported engine class (`VitrineCore` in JavaScript).
+//!
+//! Data crosses the boundary as JSON text (the wrapper calls `JSON.stringify`/`JSON.parse`),
+//! so each type carries one serde implementation (serde_json's, shared with storage) instead
+//! of two; only the one-off option bag goes through serde-wasm-bindgen.
+
+use wasm_bindgen::prelude::*;
+
+use super::error::to_js;
+use super::store::LocalStore;
+use crate::engine::{Engine, EngineOptions, ForgetTarget};
+use crate::error::Error;
+use crate::privacy::tcf::TcfMapping;
+use crate::quiz::state::Answer;
+use crate::quiz::QuizError;
+use crate::storage::journal::JournaledStore;
+use crate::storage::MemoryStore;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn parse_seed(seed: &[u8]) -> Result<[u8; 32], JsValue> {
+    seed.try_into()
+        .map_err(|_| to_js(&Error::Options("seed must be 32 random bytes".into())))
+}
+
+/// Options arrive as JSON text too: parsing them with serde_json shares the code already
+/// linked for storage, where serde-wasm-bindgen would add its own copy for every option type.
+fn parse_options(options: &str) -> Result<EngineOptions, JsValue> {
+    EngineOptions::from_json(options).map_err(|e| to_js(&e))
+}
+
+fn parse_answer(answer: &str) -> Result<Answer, JsValue> {
+    serde_json::from_value(serde_json::Value::String(answer.to_owned()))
+        .map_err(|_| to_js(&QuizError::InvalidAnswer(answer.chars().take(32).collect()).into()))
+}
+
+/// Serialises a result as JSON text. Our own types always serialise (no non-string keys).
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// One page's Vitrine engine, backed by localStorage (or memory when unavailable).
+#[wasm_bindgen(js_name = VitrineCore)]
+pub struct WasmEngine(Engine);
+
+#[wasm_bindgen(js_class = VitrineCore)]
+impl WasmEngine {
+    /// Opens the engine. `options` is the core part of the init options as JSON text;
+    /// `persist = false` keeps everything in memory; `seed` is 32 bytes from
+    /// `crypto.getRandomValues` (report ids and local differential privacy noise).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, persist: bool, seed: &[u8]) -> Result<WasmEngine, JsValue> {
+        let options = parse_options(options)?;
+        let seed = parse_seed(seed)?;
+        let engine = if persist {
+            Engine::open(LocalStore::open(), options, seed, now_ms())
+        } else {
+            Engine::open(MemoryStore::default(), options, seed, now_ms())
+        };
+        engine.map(WasmEngine).map_err(|e| to_js(&e))
+    }
+
+    /// Opens the engine on an in-memory mirror of the main thread's storage (worker mode).
+    /// `snapshot` is JSON `[[key, value], …]`; writes come back via `takeStorageWrites`.
+    pub fn mirrored(options: &str, snapshot: &str, seed: &[u8]) -> Result<WasmEngine, JsValue> {
+        let options = parse_options(options)?;
+        let seed = parse_seed(seed)?;
+        let snapshot: Vec<(String, String)> = serde_json::from_str(snapshot)
+            .map_err(|e| to_js(&Error::Options(format!("storage snapshot: {e}"))))?;
+        Engine::open(JournaledStore::new(snapshot), options, seed, now_ms())
+            .map(WasmEngine)
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Writes to replay on localStorage, oldest first (JSON):
+    /// `[{ "op": "set", key, value } | { "op": "remove", key }]`.
+    #[wasm_bindgen(js_name = takeStorageWrites)]
+    pub fn take_storage_writes(&mut self) -> String {
+        json(&self.0.take_storage_writes())
+    }
+
+    /// Validates and applies one event (JSON).
+    pub fn track(&mut self, event: &str) -> Result<(), JsValue> {
+        self.0.track_json(event, now_ms()).map_err(|e| to_js(&e))
+    }
+
+    /// Re-ranks candidates (JSON array); returns `{ items, ranker, dropped }` as JSON.
+    pub fn rerank(&self, candidates: &str) -> Result<String, JsValue> {
+        let output = self
+            .0
+            .rerank_json(candidates, now_ms())
+            .map_err(|e| to_js(&e))?;
+        Ok(json(&output))
+    }
+
+    /// Applies a consent update (JSON: Vitrine purposes or Consent Mode v2 keys); returns
+    /// `{ granted, withdrawn, denied }` as JSON.
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(&mut self, update: &str) -> Result<String, JsValue> {
+        let change = self
+            .0
+            .set_consent_json(update, now_ms())
+            .map_err(|e| to_js(&e))?;
+        Ok(json(&change))
+    }
+
+    /// Applies consent from an IAB TCF v2.2 TC string (default purpose mapping).
+    #[wasm_bindgen(js_name = setConsentTcf)]
+    pub fn set_consent_tcf(&mut self, tc_string: &str) -> Result<String, JsValue> {
+        let change = self
+            .0
+            .set_consent_tcf(tc_string, &TcfMapping::default(), now_ms())
+            .map_err(|e| to_js(&e))?;
+        Ok(json(&change))
+    }
+
+    /// The consent decisions as a plain object `{ personalization, measurement }`.
+    pub fn consent(&self) -> Result<JsValue, JsValue> {
+        serde_wasm_bindgen::to_value(&self.0.consent())
+            .map_err(|e| js_sys::Error::new(&e.to_string()).into())
+    }
+
+    /// The next report batch to post (JSON `{ endpoint, body, ids }` or `null`).
+    #[wasm_bindgen(js_name = nextReportBatch)]
+    pub fn next_report_batch(&mut self) -> String {
+        json(&self.0.next_report_batch(now_ms()))
+    }
+
+    /// Records a delivery attempt: report ids (JSON array), HTTP status (0: network error),
+    /// optional Retry-After in seconds.
+    #[wasm_bindgen(js_name = settleReports)]
+    pub fn settle_reports(
+        &mut self,
+        ids: &str,
+        status: u16,
+        retry_after_s: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let ids: Vec<String> = serde_json::from_str(ids)
+            .map_err(|e| to_js(&Error::Options(format!("report ids: {e}"))))?;
+        self.0.settle_reports(&ids, status, retry_after_s, now_ms());
+        Ok(())
+    }
+
+    /// The audit ledger (JSON): every payload sent, drops, ε spent.
+    pub fn audit(&self) -> String {
+        json(&self.0.audit(now_ms()))
+    }
+
+    /// A shopper-facing summary of the profile (JSON).
+    pub fn profile(&self) -> String {
+        json(&self.0.profile_view(now_ms()))
+    }
+
+    /// Forgets everything learned and the quiz answers.
+    pub fn reset(&mut self) {
+        self.0.reset();
+    }
+
+    /// Forgets `{ value, attribute? }` and/or `{ item }` (JSON); returns how many entries.
+    pub fn forget(&mut self, target: &str) -> Result<usize, JsValue> {
+        let target: ForgetTarget = serde_json::from_str(target)
+            .map_err(|e| to_js(&Error::Options(format!("forget: {e}"))))?;
+        Ok(self.0.forget(&target))
+    }
+
+    /// Stops learning from events.
+    pub fn pause(&mut self) {
+        self.0.pause();
+    }
+
+    /// Learns from events again.
+    pub fn resume(&mut self) {
+        self.0.resume();
+    }
+
+    /// Everything stored, key by key (JSON object).
+    #[wasm_bindgen(js_name = exportData)]
+    pub fn export_data(&self) -> String {
+        json(&self.0.export_data())
+    }
+
+    /// Starts (or resumes) the quiz from a bank (JSON); returns the progress (JSON).
+    #[wasm_bindgen(js_name = quizStart)]
+    pub fn quiz_start(&mut self, bank: &str) -> Result<String, JsValue> {
+        let progress = self.0.quiz_start(bank, now_ms()).map_err(|e| to_js(&e))?;
+        Ok(json(&progress))
+    }
+
+    /// The next question (JSON) or `null` when the quiz is done.
+    #[wasm_bindgen(js_name = quizNext)]
+    pub fn quiz_next(&self) -> Result<String, JsValue> {
+        let question = self.0.quiz_next().map_err(|e| to_js(&e))?;
+        Ok(json(&question))
+    }
+
+    /// Answers a question: `answer` is `like`, `dislike` or `skip`; returns the progress.
+    #[wasm_bindgen(js_name = quizAnswer)]
+    pub fn quiz_answer(&mut self, product_id: &str, answer: &str) -> Result<String, JsValue> {
+        let answer = parse_answer(answer)?;
+        let progress = self
+            .0
+            .quiz_answer(product_id, answer, now_ms())
+            .map_err(|e| to_js(&e))?;
+        Ok(json(&progress))
+    }
+
+    /// Changes an answer (`like`/`dislike`/`skip`) or removes it (empty string).
+    #[wasm_bindgen(js_name = quizEdit)]
+    pub fn quiz_edit(&mut self, product_id: &str, answer: &str) -> Result<String, JsValue> {
+        let answer = if answer.is_empty() {
+            None
+        } else {
+            Some(parse_answer(answer)?)
+        };
+        let progress = self
+            .0
+            .quiz_edit(product_id, answer, now_ms())
+            .map_err(|e| to_js(&e))?;
+        Ok(json(&progress))
+    }
+
+    /// Ends the quiz early, keeping the answers; returns the progress.
+    #[wasm_bindgen(js_name = quizFinish)]
+    pub fn quiz_finish(&mut self) -> String {
+        json(&self.0.quiz_finish(now_ms()))
+    }
+
+    /// The quiz result (JSON).
+    #[wasm_bindgen(js_name = quizResult)]
+    pub fn quiz_result(&self) -> String {
+        json(&self.0.quiz_result())
+    }
+
+    /// Removes every key Vitrine wrote; returns how many.
+    pub fn erase(&mut self) -> usize {
+        self.0.erase()
+    }
+
+    /// `{ persistent, reason }` (JSON).
+    #[wasm_bindgen(js_name = storageStatus)]
+    pub fn storage_status(&self) -> String {
+        json(&self.0.storage_status())
+    }
+
+    /// Warnings collected since the last call (JSON array).
+    #[wasm_bindgen(js_name = takeWarnings)]
+    pub fn take_warnings(&mut self) -> String {
+        json(&self.0.take_warnings())
+    }
+}
+
+/// The core's version.
+#[wasm_bindgen(js_name = coreVersion)]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,69 @@
+// Shared harness for the end-to-end tests: starts the reference server on a free loopback
+// port and Debian's Chromium via playwright-core, and records every console error, page
+// error and failed request so a test can fail on any of them.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Flags verified on this machine: no background traffic, no sandbox (root). */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+];
+
+/** Starts `vitrine-server` on 127.0.0.1:0; resolves with its base URL and a stop function. */
+export async function startServer(extraArgs = []) {
+  const binary = path.join(ROOT, 'target/debug/vitrine-server');
+  const child = spawn(binary, ['--root', ROOT, '--port', '0', '--db', ':memory:', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = output.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (match) { clearTimeout(timer); resolve(match[0]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}): ${output}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    },
+  };
+}
+
+/** Launches headless Chromium. */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Opens a page that records problems; `problems()` lists console errors, page errors, failed requests. */
+export async function watchedPage(context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));
+  page.on('response', (res) => { if (res.status() >= 400) problems.push(`http ${res.status()}: ${res.url()}`); });
+  return { page, problems: () => problems };
+}
+
+/** The products of a row as `{ id, colour, productType, attributes }`, in display order. */
+export function rowProducts(page, testId) {
+  return page.$$eval(`[data-testid="${testId}"] > li`, (items) =>
+    items.map((li) => {
+      const attributes = {};
+      for (const [key, value] of Object.entries(li.dataset)) {
+        if (key.startsWith('attr')) attributes[key[4].toLowerCase() + key.slice(5)] = value;
+      }
+      return { id: li.dataset.productId, colour: attributes.colour, productType: attributes.productType, attributes };
+    }));
+}

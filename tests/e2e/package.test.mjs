@@ -1,0 +1,64 @@
+// The built package in Node: importing it touches no browser global (SSR-safe), and the
+// wrapper works end to end with the wasm given as bytes (storage falls back to memory).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ROOT } from './harness.mjs';
+
+const entry = path.join(ROOT, 'dist/index.js');
+
+test('import has no side effects outside a browser', async () => {
+  assert.equal(typeof globalThis.window, 'undefined');
+  const mod = await import(entry);
+  assert.equal(typeof mod.Vitrine.init, 'function');
+  assert.equal(typeof globalThis.window, 'undefined');
+});
+
+test('init twice returns one instance; bad input rejects with typed errors; memory fallback is reported', async () => {
+  const { Vitrine, VitrineValidationError } = await import(entry);
+  const wasm = await readFile(path.join(ROOT, 'dist/wasm/vitrine_bg.wasm'));
+  const warnings = [];
+  const [a, b] = await Promise.all([
+    Vitrine.init({ wasm, onWarning: (w) => warnings.push(w) }),
+    Vitrine.init({ wasm }),
+  ]);
+  assert.equal(a, b);
+  assert.equal(a.storage.persistent, false);
+  assert.deepEqual(await a.consent(), { personalization: 'pending', measurement: 'pending' });
+  // Before consent, events wait in memory and ranking is the server's.
+  await a.track({ type: 'purchase', productId: 'early', attributes: { colour: 'Red' } });
+  assert.equal((await a.profile()).eventCount, 0);
+  await assert.rejects(a.setConsent({ tracking: 'granted' }), { code: 'VITRINE_INVALID_CONSENT' });
+  const change = await a.setConsent({ personalization_storage: 'granted' });
+  assert.deepEqual(change.granted, ['personalization']);
+  assert.equal((await a.profile()).eventCount, 1, 'the buffered event was replayed');
+  await a.reset();
+  // No localStorage in Node: storage falls back to memory and says so.
+  assert.deepEqual(warnings.map((w) => w.code), ['VITRINE_STORAGE_UNAVAILABLE']);
+
+  await assert.rejects(a.track({ type: 'view' }), (e) => e instanceof VitrineValidationError && e.code === 'VITRINE_INVALID_EVENT');
+  await assert.rejects(a.track({ type: 'view', productId: 'p', price: Number.NaN }), { code: 'VITRINE_INVALID_EVENT' });
+  await assert.rejects(a.rerank('nope'), { code: 'VITRINE_INVALID_CANDIDATES' });
+
+  const candidates = [
+    { id: 'a', attributes: { colour: 'Blue' }, name: 'kept' },
+    { id: 'b', attributes: { colour: 'Blue' } },
+    { id: 'c', attributes: { colour: 'Red' } },
+    { id: 'c', attributes: { colour: 'Red' } },
+  ];
+  const cold = await a.rerank(candidates);
+  assert.deepEqual(cold.items.map((i) => i.id), ['a', 'b', 'c']);
+  assert.equal(cold.ranker, 'server');
+  assert.deepEqual(cold.dropped.map((d) => d.reason), ['duplicate_id']);
+  assert.equal(cold.items[0].candidate.name, 'kept', 'the caller’s object comes back');
+
+  await a.track({ type: 'purchase', productId: 'x', attributes: { colour: 'Red' } });
+  const warm = await a.rerank(candidates);
+  assert.equal(warm.ranker, 'affinity');
+  assert.equal(warm.items[0].id, 'c');
+  assert.equal(warm.items[0].reason.value, 'Red');
+  assert.equal((await a.profile()).eventCount, 1);
+  assert.equal(await a.erase(), 1, 'the in-memory profile key');
+  assert.equal((await a.profile()).eventCount, 0);
+});

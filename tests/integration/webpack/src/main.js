@@ -1,0 +1,4 @@
+import { Vitrine } from 'vitrine';
+import { runScenario } from '../../shared/scenario.js';
+
+void runScenario(Vitrine, 'webpack');
