@@ -2,6 +2,7 @@
 # Builds the npm package into dist/ (wasm core + TypeScript wrapper) and the demo bundle.
 #   wasm-pack (release, size profile, simd128) → wasm-opt -Oz (npm binaryen) → tsc → esbuild (www)
 source "$(dirname "$0")/lib.sh"
+mkdir -p "$ROOT/target"
 
 wasm-pack build --target web --release --mode no-install --no-pack \
   --out-dir js/wasm --out-name vitrine >/dev/null 2>"$ROOT/target/wasm-pack.log" \
@@ -23,4 +24,8 @@ cp js/wasm/vitrine_bg.opt.wasm dist/wasm/vitrine_bg.wasm
 # The demo imports the built package by name, exactly as a user's app would.
 esbuild www/src/app.ts --bundle --format=esm --splitting --target=es2022 \
   --alias:vitrine=./dist --outdir=www/build --log-level=warning
+# The React example, against the local package (users build it with its own package.json).
+esbuild examples/react/src/main.jsx --bundle --format=esm --splitting --jsx=automatic --target=es2022 \
+  --alias:vitrine=./dist --outdir=examples/react/build --log-level=warning
+cp dist/wasm/vitrine_bg.wasm examples/react/build/
 log "built dist/ ($(wc -c < dist/wasm/vitrine_bg.wasm) bytes wasm) and www/build/"

@@ -173,3 +173,20 @@ test('worker mode persists the profile through the main thread', async () => {
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('the React example re-ranks through its useVitrine hook', async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await watchedPage(context);
+  await page.goto(`${server.url}examples/react/`);
+  await page.waitForSelector('[data-testid="react-list"][data-ready="true"]');
+  const colours = () => page.$$eval('[data-testid="react-list"] > li', (items) => items.map((li) => li.dataset.colour));
+  assert.equal((await colours())[0], 'Black', 'server order before any event');
+  await page.click('text=Add Midi dress to cart');
+  await page.click('text=Add Midi dress to cart');
+  await page.waitForFunction(() => document.querySelector('[data-testid="react-list"] > li')?.dataset.colour === 'Red');
+  const after = await colours();
+  assert.equal(after[0], 'Red', `the carted red dress leads: ${after}`);
+  assert.ok(after.indexOf('Black') > 0, `the server's first pick moved down: ${after}`);
+  assert.deepEqual(problems(), []);
+  await context.close();
+});
