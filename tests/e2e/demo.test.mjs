@@ -190,3 +190,23 @@ test('the React example re-ranks through its useVitrine hook', async () => {
   assert.deepEqual(problems(), []);
   await context.close();
 });
+
+test('the demo runs under a strict CSP, and a planted inline script is caught', async () => {
+  const context = await browser.newContext();
+  const { page, problems } = await openStore(context);
+  const response = await page.goto(server.url);
+  assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.deepEqual(problems(), [], 'no violation from the demo itself');
+  // Control: an inline script must be blocked and reported, or the check above proves nothing.
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.planted = true';
+    document.body.append(script);
+  });
+  await page.waitForFunction(() => true);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(await page.evaluate(() => window.planted), undefined);
+  assert.ok(problems().some((p) => p.startsWith('csp: script-src')), `violation reported: ${problems()}`);
+  await context.close();
+});

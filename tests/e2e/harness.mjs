@@ -45,10 +45,19 @@ export function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Opens a page that records problems; `problems()` lists console errors, page errors, failed requests. */
+/**
+ * Opens a page that records problems; `problems()` lists console errors, page errors, failed
+ * requests, HTTP errors and Content-Security-Policy violations (the server sends a strict CSP).
+ */
 export async function watchedPage(context) {
   const page = await context.newPage();
   const problems = [];
+  await page.exposeFunction('reportCspViolation', (text) => problems.push(`csp: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI}`);
+    });
+  });
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()} ${req.failure()?.errorText}`));

@@ -107,12 +107,16 @@ async function main(): Promise<void> {
   const warnings: VitrineWarning[] = [];
   const choice = savedChoice();
   // `?worker=1` runs the engine in a Web Worker (same API).
-  const worker = new URLSearchParams(location.search).get('worker') === '1';
+  const params = new URLSearchParams(location.search);
+  const worker = params.get('worker') === '1';
+  // `?reportEveryMs=N` sends queued reports every N ms (the egress audit uses it; default 30 s).
+  const reportEveryMs = Number(params.get('reportEveryMs')) || undefined;
   const vitrine = await Vitrine.init({
     wasm: new URL('/dist/wasm/vitrine_bg.wasm', location.href),
     worker,
     workerUrl: new URL('/dist/worker.js', location.href),
     onWarning: (w) => warnings.push(w),
+    ...(reportEveryMs ? { reporting: { flushIntervalMs: reportEveryMs } } : {}),
     ...(choice ? { consent: consentFor(choice) } : {}),
   });
   const response = await fetch('/api/candidates?context=home&limit=24');
