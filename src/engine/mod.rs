@@ -359,3 +359,6 @@ impl Engine {
         self.store = Box::new(MemoryStore::default());
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
