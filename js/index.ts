@@ -32,6 +32,7 @@ import type {
   InitOptions,
   ProfileView,
   RankedItem,
+  RerankOptions,
   RerankResult,
   StorageStatus,
   TrackEvent,
@@ -53,12 +54,18 @@ interface CoreRerankResult {
   items: Omit<RankedItem, 'candidate'>[];
   ranker: RerankResult['ranker'];
   dropped: RerankResult['dropped'];
+  ignoredPins: RerankResult['ignoredPins'];
 }
 
-/** Orders candidates as the server did: by `serverRank`, else list position (stable). */
-function serverOrder<C extends Candidate>(candidates: readonly C[]): RerankResult<C> {
+/**
+ * The fallback when the engine fails: the server's order (by `serverRank`, else list position),
+ * still honouring exclusions and stock so those guarantees hold even then.
+ */
+function serverOrder<C extends Candidate>(candidates: readonly C[], options: RerankOptions = {}): RerankResult<C> {
+  const excluded = new Set(options.exclude ?? []);
   const order = candidates
     .map((candidate, index) => ({ candidate, index, key: candidate.serverRank ?? index }))
+    .filter(({ candidate }) => !excluded.has(candidate.id) && !(options.dropOutOfStock && candidate.inStock === false))
     .sort((a, b) => a.key - b.key || a.index - b.index);
   const n = Math.max(order.length, 1);
   return {
@@ -72,6 +79,7 @@ function serverOrder<C extends Candidate>(candidates: readonly C[]): RerankResul
     })),
     ranker: 'server',
     dropped: [],
+    ignoredPins: [],
   };
 }
 
@@ -201,23 +209,24 @@ export class Vitrine {
   }
 
   /**
-   * Re-orders the server's candidates for this shopper. With an empty profile the server's
-   * order comes back unchanged. Invalid or duplicate candidates are left out and listed in
+   * Re-orders the server's candidates for this shopper, then applies `options` (exclusions,
+   * stock, long-tail boost, MMR diversity, per-value caps, pins). With an empty profile and no
+   * options the server's order comes back unchanged. Invalid or duplicate candidates are left out and listed in
    * `dropped`. If the engine itself fails, the server's order is returned with `fallback` set,
    * so the page always has something to show; only input that is not a list of candidates
    * rejects (with {@link VitrineValidationError}).
    */
-  async rerank<C extends Candidate>(candidates: readonly C[]): Promise<RerankResult<C>> {
+  async rerank<C extends Candidate>(candidates: readonly C[], options?: RerankOptions): Promise<RerankResult<C>> {
     if (!Array.isArray(candidates)) {
       throw new VitrineValidationError('VITRINE_INVALID_CANDIDATES', 'candidates must be an array');
     }
     let result: CoreRerankResult;
     try {
-      result = (await this.#call('rerank', candidates)) as CoreRerankResult;
+      result = (await this.#call('rerank', { candidates, options })) as CoreRerankResult;
     } catch (error) {
       if (error instanceof VitrineValidationError) throw error;
       const failure = fromCoreError(error);
-      return { ...serverOrder(candidates), fallback: { code: failure.code, message: failure.message } };
+      return { ...serverOrder(candidates, options), fallback: { code: failure.code, message: failure.message } };
     }
     const byId = new Map<string, C>();
     for (const candidate of candidates) if (!byId.has(candidate.id)) byId.set(candidate.id, candidate);
@@ -225,6 +234,7 @@ export class Vitrine {
       items: result.items.map((item) => ({ ...item, candidate: byId.get(item.id) as C })),
       ranker: result.ranker,
       dropped: result.dropped,
+      ignoredPins: result.ignoredPins,
     };
   }
 

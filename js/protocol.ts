@@ -35,6 +35,12 @@ export interface QuizAnswerArgs {
   answer: string;
 }
 
+/** Arguments of `rerank`. */
+export interface RerankArgs {
+  candidates: unknown;
+  options: unknown;
+}
+
 /** Arguments of `settleReports`. */
 export interface SettleArgs {
   ids: string[];
@@ -93,8 +99,10 @@ function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
   switch (method) {
     case 'track':
       return core.track(toCoreJson(arg));
-    case 'rerank':
-      return JSON.parse(core.rerank(toCoreJson(arg)));
+    case 'rerank': {
+      const { candidates, options } = arg as RerankArgs;
+      return JSON.parse(core.rerank(toCoreJson(candidates), options === undefined ? '' : toCoreJson(options)));
+    }
     case 'profile':
       return JSON.parse(core.profile());
     case 'reset':

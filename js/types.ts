@@ -103,7 +103,44 @@ export interface DroppedCandidate {
   index: number;
   /** Its id as given. */
   id: string;
-  /** `duplicate_id`, `invalid_id`, `invalid_attributes`, `invalid_price` or `invalid_server_score`. */
+  /** `duplicate_id`, `invalid_id`, `invalid_attributes`, `invalid_price`, `invalid_server_score`, `excluded` or `out_of_stock`. */
+  reason: string;
+}
+
+/** Options of `rerank()`. Every field optional; `{}` leaves the ranking as it is. */
+export interface RerankOptions {
+  /** MMR diversity over the first `window` items: `lambda` 1 = pure relevance (default 0.7). */
+  diversity?: {
+    /** Relevance vs novelty, in [0, 1]. Default 0.7. */
+    lambda?: number;
+    /** Attributes compared for similarity. Default: all. */
+    attributes?: string[];
+    /** Compare attribute values (Jaccard). Default true. */
+    useAttributes?: boolean;
+    /** Compare embeddings (cosine) when both items have one of equal length. Default true. */
+    useEmbeddings?: boolean;
+    /** How many top items are re-selected (1–1000). Default 100. */
+    window?: number;
+  };
+  /** Items placed at exact 0-based positions (applied last). */
+  pinned?: { id: string; position: number }[];
+  /** Ids that must never appear (reported in `dropped` as `excluded`). */
+  exclude?: string[];
+  /** Drop candidates with `inStock: false` (reported as `out_of_stock`). Default false. */
+  dropOutOfStock?: boolean;
+  /** Favour items the server ranks low: adds `boost × serverPosition / n`, in [0, 1]. Default 0. */
+  longTailBoost?: number;
+  /** At most `max` items sharing a value of `attribute` in the top `window` (default: all). */
+  maxPerValue?: { attribute: string; max: number; window?: number };
+}
+
+/** A pin that could not be honoured. */
+export interface IgnoredPin {
+  /** The pinned id. */
+  id: string;
+  /** The requested position. */
+  position: number;
+  /** `not_in_ranking`, `out_of_range` or `conflict`. */
   reason: string;
 }
 
@@ -115,6 +152,8 @@ export interface RerankResult<C extends Candidate = Candidate> {
   ranker: 'server' | 'affinity';
   /** Candidates left out, with the reason. */
   dropped: DroppedCandidate[];
+  /** Pins that could not be honoured. */
+  ignoredPins: IgnoredPin[];
   /** Set when the engine failed and the server's order was returned instead. */
   fallback?: { code: string; message: string };
 }

@@ -100,6 +100,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Event(_) => ErrorCode::InvalidEvent,
+            Error::Rank(crate::rank::RankError::InvalidOption(_)) => ErrorCode::InvalidOptions,
             Error::Rank(_) => ErrorCode::InvalidCandidates,
             Error::Config(_) | Error::Options(_) => ErrorCode::InvalidOptions,
             Error::Storage(_) => ErrorCode::Storage,

@@ -27,7 +27,8 @@ use crate::profile::{Profile, ProfileConfig};
 use crate::quiz::bank::QuestionBank;
 use crate::quiz::state::QuizState;
 use crate::quiz::QuizConfig;
-use crate::rank::{self, RankOutput, RankerKind};
+use crate::rank::options::RerankOptions;
+use crate::rank::{self, RankError, RankOutput, RankerKind};
 use crate::storage::persist::{self, Keys, Warning};
 use crate::storage::{KeyValueStore, MemoryStore, StorageError};
 use reports::DailyEngagement;
@@ -228,13 +229,39 @@ impl Engine {
 
     /// Re-ranks candidates given as JSON text.
     pub fn rerank_json(&self, json: &str, now_ms: f64) -> Result<RankOutput, Error> {
-        self.rerank(rank::parse_candidates(json)?, now_ms)
+        self.rerank(
+            rank::parse_candidates(json)?,
+            &RerankOptions::default(),
+            now_ms,
+        )
+    }
+
+    /// Re-ranks candidates (JSON) with options (JSON; empty text for the defaults).
+    pub fn rerank_with_json(
+        &self,
+        candidates: &str,
+        options: &str,
+        now_ms: f64,
+    ) -> Result<RankOutput, Error> {
+        let options: RerankOptions = match options.trim() {
+            "" | "null" => RerankOptions::default(),
+            text => {
+                serde_json::from_str(text).map_err(|e| RankError::InvalidOption(e.to_string()))?
+            }
+        };
+        self.rerank(rank::parse_candidates(candidates)?, &options, now_ms)
     }
 
     /// Re-ranks candidates: the server's order when the profile is empty, else the affinity
-    /// ranker's blend.
-    pub fn rerank(&self, candidates: Vec<Candidate>, now_ms: f64) -> Result<RankOutput, Error> {
-        let (prepared, dropped) = rank::prepare(candidates)?;
+    /// ranker's blend; then the options (exclusions, stock, long tail, diversity, caps, pins).
+    pub fn rerank(
+        &self,
+        candidates: Vec<Candidate>,
+        options: &RerankOptions,
+        now_ms: f64,
+    ) -> Result<RankOutput, Error> {
+        options.validate()?;
+        let (prepared, mut dropped) = rank::prepare(candidates)?;
         let now_ms = ranking_time(now_ms);
         let (items, ranker) = if self.profile.is_empty() {
             (rank::server_order(&prepared), RankerKind::Server)
@@ -243,10 +270,13 @@ impl Engine {
                 rank::affinity::rank(&prepared, &self.profile, &self.options.profile, now_ms);
             (items, RankerKind::Affinity)
         };
+        let reranked = rank::options::apply(items, &prepared, options);
+        dropped.extend(reranked.dropped);
         Ok(RankOutput {
-            items,
+            items: reranked.items,
             ranker,
             dropped,
+            ignored_pins: reranked.ignored_pins,
         })
     }
 

@@ -6,6 +6,8 @@
 //! anything goes wrong.
 
 pub mod affinity;
+mod diversity;
+pub mod options;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -30,6 +32,9 @@ pub enum RankError {
         /// The limit.
         max: usize,
     },
+    /// A re-rank option is out of range or malformed.
+    #[error("invalid re-rank option: {0}")]
+    InvalidOption(String),
 }
 
 /// Why one candidate was left out of the ranking.
@@ -41,7 +46,8 @@ pub struct DroppedCandidate {
     /// The candidate's id as given (possibly empty).
     pub id: String,
     /// A stable reason code: `duplicate_id`, `invalid_id`, `invalid_attributes`,
-    /// `invalid_price`, `invalid_server_score`.
+    /// `invalid_price`, `invalid_server_score`; from the re-rank options
+    /// ([`options::apply`]): `excluded`, `out_of_stock`.
     pub reason: String,
 }
 
@@ -52,6 +58,8 @@ pub struct Prepared {
     pub candidate: Candidate,
     /// 0-based position in the server's order.
     pub server_position: usize,
+    /// Position in the input list given to [`prepare`].
+    pub index: usize,
 }
 
 /// Why an item is where it is, for the explanation chip.
@@ -102,6 +110,8 @@ pub struct RankOutput {
     pub ranker: RankerKind,
     /// Candidates left out, with the reason.
     pub dropped: Vec<DroppedCandidate>,
+    /// Pins that could not be honoured, with the reason.
+    pub ignored_pins: Vec<options::IgnoredPin>,
 }
 
 /// Parses candidates from JSON text.
@@ -177,9 +187,10 @@ pub fn prepare(
     let prepared = valid
         .into_iter()
         .enumerate()
-        .map(|(server_position, (_, _, candidate))| Prepared {
+        .map(|(server_position, (_, index, candidate))| Prepared {
             candidate,
             server_position,
+            index,
         })
         .collect();
     Ok((prepared, dropped))
@@ -200,18 +211,26 @@ pub fn server_order(prepared: &[Prepared]) -> Vec<RankedItem> {
         .collect()
 }
 
+/// The ranking order: higher score first, ties by lower server position (deterministic,
+/// total even for NaN scores).
+pub fn by_rank(a: &RankedItem, b: &RankedItem) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.server_position.cmp(&b.server_position))
+}
+
 /// Sorts scored items best first; ties keep the server's order, so ranking is deterministic.
 pub fn finalize(mut items: Vec<RankedItem>) -> Vec<RankedItem> {
-    collections::sort_by(&mut items, |a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.server_position.cmp(&b.server_position))
-    });
+    collections::sort_by(&mut items, by_rank);
     for (position, item) in items.iter_mut().enumerate() {
         item.position = position;
     }
     items
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod options_props;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod options_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

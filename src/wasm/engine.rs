@@ -86,11 +86,12 @@ impl WasmEngine {
         self.0.track_json(event, now_ms()).map_err(|e| to_js(&e))
     }
 
-    /// Re-ranks candidates (JSON array); returns `{ items, ranker, dropped }` as JSON.
-    pub fn rerank(&self, candidates: &str) -> Result<String, JsValue> {
+    /// Re-ranks candidates (JSON array) with options (JSON object, or empty for the
+    /// defaults); returns `{ items, ranker, dropped, ignoredPins }` as JSON.
+    pub fn rerank(&self, candidates: &str, options: &str) -> Result<String, JsValue> {
         let output = self
             .0
-            .rerank_json(candidates, now_ms())
+            .rerank_with_json(candidates, options, now_ms())
             .map_err(|e| to_js(&e))?;
         Ok(json(&output))
     }

@@ -59,6 +59,14 @@ test('init twice returns one instance; bad input rejects with typed errors; memo
   assert.equal(warm.items[0].id, 'c');
   assert.equal(warm.items[0].reason.value, 'Red');
   assert.equal((await a.profile()).eventCount, 1);
+
+  // Options: exclusions never appear, pins hold, bad options are typed errors.
+  const opts = await a.rerank(candidates, { exclude: ['c'], pinned: [{ id: 'b', position: 0 }, { id: 'zz', position: 1 }] });
+  assert.deepEqual(opts.items.map((i) => i.id), ['b', 'a']);
+  assert.deepEqual(opts.dropped.map((d) => d.reason).sort(), ['duplicate_id', 'excluded']);
+  assert.deepEqual(opts.ignoredPins.map((p) => p.reason), ['not_in_ranking']);
+  await assert.rejects(a.rerank(candidates, { longTailBoost: 3 }), { code: 'VITRINE_INVALID_OPTIONS' });
+  await assert.rejects(a.rerank(candidates, { shuffle: true }), { code: 'VITRINE_INVALID_OPTIONS' });
   assert.equal(await a.erase(), 1, 'the in-memory profile key');
   assert.equal((await a.profile()).eventCount, 0);
 });
