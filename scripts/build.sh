@@ -4,8 +4,16 @@
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$ROOT/target"
 
+# The release bundle rebuilds std for size (optimize_for_size) with panics as bare traps
+# (immediate-abort): no panic messages, locations or formatting machinery in the wasm (-16 KB gz).
+# Both are unstable flags; RUSTC_BOOTSTRAP enables them on the pinned stable toolchain, for this
+# one build only (tests, clippy and native programs use plain stable). See HACKING.md.
+RUSTC_BOOTSTRAP=1 \
+RUSTFLAGS="-C target-feature=+simd128 -Z unstable-options -C panic=immediate-abort" \
 wasm-pack build --target web --release --mode no-install --no-pack \
-  --out-dir js/wasm --out-name vitrine >/dev/null 2>"$ROOT/target/wasm-pack.log" \
+  --out-dir js/wasm --out-name vitrine "$ROOT" -- \
+  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size \
+  >/dev/null 2>"$ROOT/target/wasm-pack.log" \
   || { cat "$ROOT/target/wasm-pack.log"; exit 1; }
 rm -f js/wasm/.gitignore
 

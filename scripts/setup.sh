@@ -9,6 +9,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The size-optimised release build recompiles std (scripts/build.sh), which needs its source.
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding rust component rust-src"
+  rustup component add rust-src
+fi
+
 if ! command -v wasm-pack >/dev/null; then
   log "installing wasm-pack (about 2 minutes)"
   cargo install wasm-pack
