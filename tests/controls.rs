@@ -12,8 +12,7 @@ const NOW: f64 = 1_800_000_000_000.0;
 const MINUTE: f64 = 60_000.0;
 
 fn open() -> Engine {
-    let options =
-        EngineOptions::from_json(r#"{"consent":{"personalization":"granted"}}"#).unwrap();
+    let options = EngineOptions::from_json(r#"{"consent":{"personalization":"granted"}}"#).unwrap();
     Engine::open(JournaledStore::default(), options, SEED, NOW).unwrap()
 }
 
@@ -66,12 +65,19 @@ fn forget_pause_resume_reset_export_and_erase() {
     });
     assert!(removed >= 1, "removed {removed}");
     assert_eq!(colour_weight(&engine, "Red"), 0.0);
-    assert!(colour_weight(&engine, "Blue") > 0.0, "other values are kept");
+    assert!(
+        colour_weight(&engine, "Blue") > 0.0,
+        "other values are kept"
+    );
 
     // forget(item): out of the recent items.
     let ids = |e: &Engine| -> Vec<String> {
         let view = e.profile_view(NOW + 10.0 * MINUTE);
-        view.profile.recent_items.iter().map(|r| r.id.clone()).collect()
+        view.profile
+            .recent_items
+            .iter()
+            .map(|r| r.id.clone())
+            .collect()
     };
     assert!(ids(&engine).contains(&"p2".to_owned()));
     engine.forget(&ForgetTarget {
@@ -84,13 +90,34 @@ fn forget_pause_resume_reset_export_and_erase() {
     // pause: events are not learned; resume: they are again.
     engine.pause();
     let before = engine.profile().event_count;
-    track(&mut engine, "purchase", "p3", "Green", "Dress", NOW + 2.0 * MINUTE);
-    assert_eq!(engine.profile().event_count, before, "paused: nothing learned");
+    track(
+        &mut engine,
+        "purchase",
+        "p3",
+        "Green",
+        "Dress",
+        NOW + 2.0 * MINUTE,
+    );
+    assert_eq!(
+        engine.profile().event_count,
+        before,
+        "paused: nothing learned"
+    );
     assert_eq!(colour_weight(&engine, "Green"), 0.0);
     assert!(engine.profile_view(NOW).profile.paused);
     engine.resume();
-    track(&mut engine, "purchase", "p3", "Green", "Dress", NOW + 3.0 * MINUTE);
-    assert!(colour_weight(&engine, "Green") > 0.0, "resumed: learning again");
+    track(
+        &mut engine,
+        "purchase",
+        "p3",
+        "Green",
+        "Dress",
+        NOW + 3.0 * MINUTE,
+    );
+    assert!(
+        colour_weight(&engine, "Green") > 0.0,
+        "resumed: learning again"
+    );
 
     // exportData: every stored key, as JSON, including the profile.
     let exported = engine.export_data();
@@ -105,10 +132,23 @@ fn forget_pause_resume_reset_export_and_erase() {
     // reset: nothing learned remains; erase: no key remains.
     engine.reset();
     assert!(engine.profile().is_empty());
-    assert_eq!(engine.rerank_json(&candidates(), NOW).unwrap().ranker, RankerKind::Server);
-    track(&mut engine, "view", "p4", "Black", "Top", NOW + 4.0 * MINUTE);
+    assert_eq!(
+        engine.rerank_json(&candidates(), NOW).unwrap().ranker,
+        RankerKind::Server
+    );
+    track(
+        &mut engine,
+        "view",
+        "p4",
+        "Black",
+        "Top",
+        NOW + 4.0 * MINUTE,
+    );
     assert!(engine.erase() >= 1);
-    assert!(engine.export_data().is_empty(), "erase leaves no key behind");
+    assert!(
+        engine.export_data().is_empty(),
+        "erase leaves no key behind"
+    );
     assert!(engine.profile().is_empty());
 }
 
@@ -134,11 +174,23 @@ fn sensitive_events_only_reach_the_clearable_recent_items() {
     let recent: Vec<_> = view.profile.recent_items.iter().collect();
     assert_eq!(recent.len(), 3);
     assert!(recent.iter().all(|r| r.sensitive));
-    assert!(!shown.contains("maternity"), "the view names no sensitive value: {shown}");
+    assert!(
+        !shown.contains("maternity"),
+        "the view names no sensitive value: {shown}"
+    );
 
     // With ordinary events too, explanations never cite the sensitive value.
-    track(&mut engine, "add_to_cart", "p1", "Red", "Top", NOW + 6.0 * MINUTE);
-    let ranked = engine.rerank_json(&candidates(), NOW + 7.0 * MINUTE).unwrap();
+    track(
+        &mut engine,
+        "add_to_cart",
+        "p1",
+        "Red",
+        "Top",
+        NOW + 6.0 * MINUTE,
+    );
+    let ranked = engine
+        .rerank_json(&candidates(), NOW + 7.0 * MINUTE)
+        .unwrap();
     assert!(ranked
         .items
         .iter()
@@ -165,9 +217,9 @@ fn bad_events_are_typed_errors_and_change_nothing() {
     let before = stored(&engine);
     let ten_mb = "x".repeat(10 * 1024 * 1024);
     let bad = [
-        r#"{"productId":"p"}"#.to_owned(),                          // missing type
-        r#"{"type":"view"}"#.to_owned(),                            // missing productId
-        r#"{"type":"teleport","productId":"p"}"#.to_owned(),        // unknown type
+        r#"{"productId":"p"}"#.to_owned(),                   // missing type
+        r#"{"type":"view"}"#.to_owned(),                     // missing productId
+        r#"{"type":"teleport","productId":"p"}"#.to_owned(), // unknown type
         r#"{"type":"view","productId":"p","colour":"Red"}"#.to_owned(), // unknown field
         r#"{"type":"view","productId":"p","price":1e300}"#.to_owned(), // absurd price
         r#"{"type":"view","productId":"p","price":-5}"#.to_owned(),
@@ -192,12 +244,23 @@ fn bad_events_are_typed_errors_and_change_nothing() {
 
     // Out of order: an event from before the last one is applied without rewinding time.
     let red = colour_weight(&engine, "Red");
-    track(&mut engine, "view", "p0", "Blue", "Top", NOW - 60.0 * MINUTE);
+    track(
+        &mut engine,
+        "view",
+        "p0",
+        "Blue",
+        "Top",
+        NOW - 60.0 * MINUTE,
+    );
     assert!(colour_weight(&engine, "Blue") > 0.0);
     assert!((colour_weight(&engine, "Red") - red).abs() < 1e-9);
     let activity = &engine.profile().activity;
     assert_eq!(activity.first_ms, Some(NOW - 60.0 * MINUTE));
-    assert_eq!(activity.last_ms, Some(NOW), "the latest event stays the latest");
+    assert_eq!(
+        activity.last_ms,
+        Some(NOW),
+        "the latest event stays the latest"
+    );
 }
 
 /// Known gap (src/engine/reports.rs, not this branch's to edit): `count_engagement` does not
