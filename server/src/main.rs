@@ -117,7 +117,15 @@ async fn run(args: Args) -> Result<(), String> {
         .model
         .clone()
         .unwrap_or_else(|| args.root.join("target/model/hm.bin"));
-    let model = model::ModelFile::load(&model_path).map_err(|e| e.to_string())?;
+    let model = match model::ModelFile::load(&model_path) {
+        Ok(model) => model,
+        // A stale default model must not stop the demo: warn and serve without one.
+        Err(e) if args.model.is_none() => {
+            eprintln!("vitrine-server: warning: {e}; serving without a model");
+            None
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     let loaded = format!(
         "{} products, {} baskets from {}; model: {}; loaded in {:.1} s",
         shop.products.len(),
