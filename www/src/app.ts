@@ -157,6 +157,7 @@ async function main(): Promise<void> {
   const navigate = async (moveFocus = false): Promise<void> => {
     const mine = ++generation;
     const route = parseRoute(location.hash);
+    if (route.page === 'search') byId<HTMLInputElement>('search-input').value = route.q;
     try {
       const built = await buildPage(route, ctx);
       await queue(async () => {

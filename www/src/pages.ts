@@ -88,7 +88,7 @@ export async function buildPage(route: Route, ctx: PageContext): Promise<Page> {
     }
     case 'category': {
       const { attribute, value } = route;
-      const row = new Row(value, 'category', candidates({ context: 'category', attribute, value, limit: 48 }), ctx.actions);
+      const row = new Row(`Best sellers: ${value}`, 'category', candidates({ context: 'category', attribute, value, limit: 48 }), ctx.actions);
       await row.load();
       const nodes: Node[] = [heading(value, `${attribute === 'indexGroup' ? 'Department' : 'Category'} · best sellers, re-ordered for you`)];
       const group = attribute === 'indexGroup' ? ctx.catalog.categories.find((g) => g.value === value) : undefined;
