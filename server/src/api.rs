@@ -1,10 +1,11 @@
-//! HTTP routes: the candidates API, the catalogue summary, and static files.
+//! HTTP routes: the candidates API, the catalogue summary, the model, and static files.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,8 +14,9 @@ use serde_json::json;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::candidates::{self, Context};
-use crate::catalog::Catalog;
+use crate::candidates::{self, CandidatesError, Context};
+use crate::model::ModelFile;
+use crate::shop::Shop;
 
 /// The strict policy the demo must run under: no inline script, wasm allowed.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -22,8 +24,10 @@ style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; b
 
 /// Shared, read-only server state.
 pub struct AppState {
-    /// The catalogue.
-    pub catalog: Catalog,
+    /// The catalogue and its indexes.
+    pub shop: Shop,
+    /// The trained model, when there is one.
+    pub model: Option<ModelFile>,
 }
 
 /// An API error: a status and a JSON body `{ "error": { "code", "message" } }`.
@@ -41,6 +45,28 @@ impl ApiError {
             message: message.into(),
         }
     }
+
+    fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<CandidatesError> for ApiError {
+    fn from(e: CandidatesError) -> Self {
+        let status = match e {
+            CandidatesError::UnknownProduct(_) => StatusCode::NOT_FOUND,
+            CandidatesError::QueryTooLong => StatusCode::BAD_REQUEST,
+        };
+        ApiError {
+            status,
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -50,8 +76,13 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Builds the router: API under `/api`, the report collector under `/collect`, the package
-/// under `/dist`, examples under `/examples`, the demo at `/`.
+/// At most 64 characters of client input, for error messages.
+fn shown(text: &str) -> String {
+    text.chars().take(64).collect()
+}
+
+/// Builds the router: API under `/api`, the model under `/model`, the report collector under
+/// `/collect`, the package under `/dist`, examples under `/examples`, the demo at `/`.
 pub fn router(
     state: Arc<AppState>,
     collector: vitrine_collector::CollectorState,
@@ -63,9 +94,12 @@ pub fn router(
         .route("/candidates", get(candidates_for))
         .route("/products/{id}", get(product_by_id))
         .route("/quiz-bank", get(quiz_bank))
-        .with_state(state);
+        .route("/model", get(model_info))
+        .fallback(|| async { ApiError::not_found("VITRINE_SERVER_NOT_FOUND", "no such API route") })
+        .with_state(state.clone());
     Router::new()
         .nest("/api", api)
+        .route("/model/{name}", get(model_file).with_state(state))
         .nest("/collect", vitrine_collector::router(collector))
         .nest_service("/dist", ServeDir::new(root.join("dist")))
         .nest_service("/examples", ServeDir::new(root.join("examples")))
@@ -82,29 +116,54 @@ pub fn router(
 
 async fn product_by_id(
     State(state): State<Arc<AppState>>,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    state.shop.get(&id).map(|p| Json(json!(p))).ok_or_else(|| {
+        ApiError::not_found(
+            "VITRINE_SERVER_UNKNOWN_PRODUCT",
+            format!("no product with id {:?}", shown(&id)),
+        )
+    })
+}
+
+async fn model_info(
+    State(state): State<Arc<AppState>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     state
-        .catalog
-        .get(&id)
-        .map(|p| Json(json!(p)))
-        .ok_or_else(|| ApiError {
-            status: StatusCode::NOT_FOUND,
-            code: "unknown_product",
-            message: format!(
-                "no product with id {:?}",
-                id.chars().take(64).collect::<String>()
-            ),
+        .model
+        .as_ref()
+        .map(|m| Json(json!(m.info)))
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "VITRINE_SERVER_NO_MODEL",
+                "this server has no trained model; the SDK uses its affinity ranker",
+            )
         })
+}
+
+async fn model_file(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    match &state.model {
+        Some(m) if m.name() == name => Ok((
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            m.bytes.clone(),
+        )
+            .into_response()),
+        _ => Err(ApiError::not_found(
+            "VITRINE_SERVER_NO_MODEL",
+            format!("no model named {:?}", shown(&name)),
+        )),
+    }
 }
 
 /// A catalogue sample for the style quiz: best sellers, round-robin over product types so
 /// every type is represented. The SDK's quiz picks adaptively among them.
 async fn quiz_bank(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
     const BANK_SIZE: usize = 48;
-    let mut by_type: std::collections::BTreeMap<&str, Vec<&crate::catalog::Product>> =
-        Default::default();
-    for p in &state.catalog.products {
+    let mut by_type: BTreeMap<&str, Vec<&crate::catalog::Product>> = BTreeMap::new();
+    for p in &state.shop.products {
         let kind = p.attributes.get("productType").map_or("", String::as_str);
         by_type.entry(kind).or_default().push(p);
     }
@@ -115,10 +174,15 @@ async fn quiz_bank(State(state): State<Arc<AppState>>) -> Json<serde_json::Value
                 .then_with(|| a.id.cmp(&b.id))
         });
     }
+    // Most popular types first, so a large catalogue's bank is its best sellers.
+    let mut types: Vec<&Vec<&crate::catalog::Product>> = by_type.values().collect();
+    types.sort_by_key(|list| {
+        std::cmp::Reverse(list.iter().map(|p| u64::from(p.weekly_sales)).sum::<u64>())
+    });
     let mut picked = Vec::with_capacity(BANK_SIZE);
     for round in 0.. {
         let before = picked.len();
-        for list in by_type.values() {
+        for list in &types {
             if let Some(p) = list.get(round) {
                 if picked.len() < BANK_SIZE {
                     picked.push(json!({ "id": p.id, "name": p.name, "price": p.price, "attributes": p.attributes }));
@@ -132,20 +196,55 @@ async fn quiz_bank(State(state): State<Arc<AppState>>) -> Json<serde_json::Value
     Json(json!(picked))
 }
 
+/// Values of an attribute with their product counts, most products first.
+fn counts<'a>(
+    products: impl Iterator<Item = &'a crate::catalog::Product>,
+    name: &str,
+) -> Vec<(String, usize)> {
+    let mut map: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in products {
+        if let Some(v) = p.attributes.get(name) {
+            *map.entry(v.as_str()).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> = map.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
 async fn catalog_summary(State(state): State<Arc<AppState>>) -> Json<serde_json::Value> {
-    let facet = |name: &str| -> BTreeSet<String> {
-        state
-            .catalog
-            .products
-            .iter()
-            .filter_map(|p| p.attributes.get(name).cloned())
-            .collect()
+    const TYPES_PER_GROUP: usize = 8;
+    let shop = &state.shop;
+    let sorted = |mut list: Vec<(String, usize)>| {
+        list.sort();
+        list.into_iter().map(|(v, _)| v).collect::<Vec<_>>()
     };
+    let groups: Vec<serde_json::Value> = counts(shop.products.iter(), "indexGroup")
+        .into_iter()
+        .map(|(group, n)| {
+            let in_group = shop
+                .products
+                .iter()
+                .filter(|p| p.attributes.get("indexGroup") == Some(&group));
+            let types: Vec<serde_json::Value> = counts(in_group, "productType")
+                .into_iter()
+                .take(TYPES_PER_GROUP)
+                .map(|(value, count)| json!({ "value": value, "count": count }))
+                .collect();
+            json!({ "value": group, "count": n, "productTypes": types })
+        })
+        .collect();
     Json(json!({
-        "source": state.catalog.source,
-        "currency": state.catalog.currency,
-        "productCount": state.catalog.products.len(),
-        "facets": { "indexGroup": facet("indexGroup"), "productType": facet("productType") },
+        "source": shop.source,
+        "currency": shop.currency,
+        "productCount": shop.products.len(),
+        "basketCount": shop.basket_count(),
+        "hasModel": state.model.is_some(),
+        "facets": {
+            "indexGroup": sorted(counts(shop.products.iter(), "indexGroup")),
+            "productType": sorted(counts(shop.products.iter(), "productType")),
+        },
+        "categories": groups,
     }))
 }
 
@@ -158,24 +257,29 @@ fn parse_context(params: &HashMap<String, String>) -> Result<Context, ApiError> 
             .cloned()
             .ok_or_else(|| {
                 ApiError::bad_request(
-                    "missing_parameter",
+                    "VITRINE_SERVER_MISSING_PARAMETER",
                     format!("`{name}` is required for this context"),
                 )
             })
     };
     match params.get("context").map(String::as_str).unwrap_or("home") {
-        "home" => Ok(Context::Home),
+        "home" => Ok(Context::Home {
+            group: params.get("group").filter(|v| !v.is_empty()).cloned(),
+        }),
         "new" => Ok(Context::New),
         "category" => Ok(Context::Category {
             attribute: need("attribute")?,
             value: need("value")?,
         }),
-        "search" => Ok(Context::Search { q: need("q")? }),
+        "product" => Ok(Context::Product { id: need("id")? }),
+        "search" => Ok(Context::Search {
+            q: params.get("q").cloned().unwrap_or_default(),
+        }),
         other => Err(ApiError::bad_request(
-            "unknown_context",
+            "VITRINE_SERVER_UNKNOWN_CONTEXT",
             format!(
-                "unknown context {:?}; use home, new, category or search",
-                other.chars().take(64).collect::<String>()
+                "unknown context {:?}; use home, category, new, product or search",
+                shown(other)
             ),
         )),
     }
@@ -183,8 +287,10 @@ fn parse_context(params: &HashMap<String, String>) -> Result<Context, ApiError> 
 
 async fn candidates_for(
     State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
+    params: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::bad_request("VITRINE_SERVER_BAD_QUERY", e.body_text()))?;
     let context = parse_context(&params)?;
     let limit = match params.get("limit") {
         None => 24,
@@ -194,11 +300,11 @@ async fn candidates_for(
             .filter(|n| (1..=candidates::MAX_LIMIT).contains(n))
             .ok_or_else(|| {
                 ApiError::bad_request(
-                    "invalid_limit",
+                    "VITRINE_SERVER_INVALID_LIMIT",
                     format!("limit must be 1..={}", candidates::MAX_LIMIT),
                 )
             })?,
     };
-    let list = candidates::retrieve(&state.catalog, &context, limit);
+    let list = candidates::retrieve(&state.shop, &context, limit)?;
     Ok(Json(json!({ "candidates": list })))
 }

@@ -100,9 +100,4 @@ impl Catalog {
         }
         Ok(catalog)
     }
-
-    /// Finds a product by id.
-    pub fn get(&self, id: &str) -> Option<&Product> {
-        self.products.iter().find(|p| p.id == id)
-    }
 }

@@ -1,15 +1,24 @@
 //! `vitrine-server`: the reference server for the Vitrine demo.
 //!
-//! Serves the storefront (`www/`), the built npm package (`dist/`), and the retailer-side
-//! candidates API over a catalogue. Binds to loopback by default and prints its URL.
+//! Serves the storefront (`www/`), the built npm package (`dist/`), the trained model, and the
+//! retailer-side candidates API over a catalogue: the H&M data (`--data DIR`, default
+//! `../shared/data` when present) or a catalogue JSON file (`--catalog FILE`, default the
+//! bundled `catalog/demo.json`). Binds to loopback by default and prints its URL.
 
 mod api;
 mod candidates;
 mod catalog;
+mod hm;
+mod model;
+mod shop;
+mod swatch;
+#[cfg(test)]
+mod tests;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use clap::Parser;
 use vitrine_collector::{CollectorConfig, CollectorState, Database};
@@ -30,9 +39,17 @@ struct Args {
     /// Repository root holding www/ and dist/.
     #[arg(long, default_value = ".")]
     root: PathBuf,
-    /// Catalogue JSON file (default: the bundled demo catalogue).
+    /// H&M data directory (default: ../shared/data next to the root, when present).
+    #[arg(long, conflicts_with = "catalog")]
+    data: Option<PathBuf>,
+    /// Catalogue JSON file instead of the H&M data (the bundled demo is catalog/demo.json,
+    /// used when there is no data).
     #[arg(long)]
     catalog: Option<PathBuf>,
+    /// Trained model file to offer (default: target/model/hm.bin under the root; none when
+    /// missing).
+    #[arg(long)]
+    model: Option<PathBuf>,
     /// SQLite file for the report collector (created if missing), or `:memory:`.
     #[arg(long, default_value = "var/collector.sqlite")]
     db: String,
@@ -46,34 +63,87 @@ async fn main() {
     }
 }
 
-async fn run(args: Args) -> Result<(), String> {
-    let catalog_path = args
+/// Loads the shop from the H&M data or a catalogue file, as the options say.
+fn load_shop(args: &Args) -> Result<shop::Shop, String> {
+    let default_data = args.root.join("../shared/data");
+    let data = match (&args.data, &args.catalog) {
+        (Some(dir), _) => Some(dir.clone()),
+        (None, None) if hm::present(&default_data) => Some(default_data),
+        _ => None,
+    };
+    if let Some(dir) = data {
+        if !hm::present(&dir) {
+            return Err(format!(
+                "{} has no {} and {}",
+                dir.display(),
+                hm::ARTICLES,
+                hm::TRANSACTIONS
+            ));
+        }
+        let (catalog, baskets) = hm::load(&dir).map_err(|e| e.to_string())?;
+        return Ok(shop::Shop::new(catalog, baskets));
+    }
+    let path = args
         .catalog
         .clone()
         .unwrap_or_else(|| args.root.join("catalog/demo.json"));
-    let catalog = catalog::Catalog::load(&catalog_path).map_err(|e| e.to_string())?;
-    let products = catalog.products.len();
-    let state = Arc::new(api::AppState { catalog });
-    let database = if args.db == ":memory:" {
+    let catalog = catalog::Catalog::load(&path).map_err(|e| e.to_string())?;
+    Ok(shop::Shop::new(catalog, Vec::new()))
+}
+
+/// Opens the collector's database (`:memory:` or a file under the root).
+fn collector(root: &Path, db: &str) -> Result<CollectorState, String> {
+    let database = if db == ":memory:" {
         Database::Memory
     } else {
-        let path = args.root.join(&args.db);
+        let path = root.join(db);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         Database::File(path)
     };
-    let collector = CollectorState::new(CollectorConfig {
+    CollectorState::new(CollectorConfig {
         database,
         ..CollectorConfig::default()
     })
-    .map_err(|e| format!("cannot open the collector database: {e}"))?;
+    .map_err(|e| format!("cannot open the collector database: {e}"))
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let started = Instant::now();
+    let shop = load_shop(&args)?;
+    let model_path = args
+        .model
+        .clone()
+        .unwrap_or_else(|| args.root.join("target/model/hm.bin"));
+    let model = match model::ModelFile::load(&model_path) {
+        Ok(model) => model,
+        // A stale default model must not stop the demo: warn and serve without one.
+        Err(e) if args.model.is_none() => {
+            eprintln!("vitrine-server: warning: {e}; serving without a model");
+            None
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    let loaded = format!(
+        "{} products, {} baskets from {}; model: {}; loaded in {:.1} s",
+        shop.products.len(),
+        shop.basket_count(),
+        shop.source,
+        model.as_ref().map_or_else(
+            || "none".to_owned(),
+            |m| format!("{} ({} bytes)", m.info.url, m.info.bytes)
+        ),
+        started.elapsed().as_secs_f64()
+    );
+    let state = Arc::new(api::AppState { shop, model });
+    let collector = collector(&args.root, &args.db)?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(args.host, args.port))
         .await
         .map_err(|e| format!("cannot bind {}:{}: {e}", args.host, args.port))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("Vitrine demo ready at http://{addr}/ ({products} products)");
+    println!("Vitrine demo ready at http://{addr}/ ({loaded})");
     // Connect info gives the collector's rate limiter a per-client key (never stored).
     let app = api::router(state, collector, args.root);
     axum::serve(

@@ -31,7 +31,9 @@ function classify(request, origin, manifest) {
   const reportEndpoints = new Set(manifest.reports.map((r) => r.endpoint));
   if (method === 'POST') return reportEndpoints.has(url.pathname) ? null : `undeclared POST ${url.pathname}`;
   if (method !== 'GET') return `unexpected ${method} ${url.pathname}`;
-  const site = /^\/($|build\/|style\.css|dist\/|api\/(candidates|quiz-bank|products\/))/;
+  // The storefront's own GETs carry only the page context (never the profile): the catalogue
+  // summary for its navigation, candidates, products, the quiz bank, the model and its file.
+  const site = /^\/($|build\/|style\.css|dist\/|model\/|api\/(catalog$|model$|candidates|quiz-bank|products\/))/;
   return site.test(url.pathname) ? null : `undeclared GET ${url.pathname}`;
 }
 

@@ -3,6 +3,7 @@
 // error and failed request so a test can fail on any of them.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,10 +16,20 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
 ];
 
-/** Starts `vitrine-server` on 127.0.0.1:0; resolves with its base URL and a stop function. */
-export async function startServer(extraArgs = []) {
+/** The shared H&M data directory, when it is present (tests must pass without it). */
+export const DATA_DIR = process.env.VITRINE_DATA ?? path.resolve(ROOT, '../shared/data');
+export const HAS_DATA = existsSync(path.join(DATA_DIR, 'hm_articles.csv.gz')) && existsSync(path.join(DATA_DIR, 'hm_transactions_last_week.csv.gz'));
+
+/**
+ * Starts `vitrine-server` on 127.0.0.1:0; resolves with its base URL and a stop function.
+ * It serves the bundled demo catalogue unless `data: true` asks for the H&M data (used only
+ * when present) or `extraArgs` name a source.
+ */
+export async function startServer(extraArgs = [], { data = false } = {}) {
   const binary = path.join(ROOT, 'target/debug/vitrine-server');
-  const child = spawn(binary, ['--root', ROOT, '--port', '0', '--db', ':memory:', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const named = extraArgs.includes('--catalog') || extraArgs.includes('--data');
+  const source = named ? [] : data && HAS_DATA ? ['--data', DATA_DIR] : ['--catalog', path.join(ROOT, 'catalog/demo.json')];
+  const child = spawn(binary, ['--root', ROOT, '--port', '0', '--db', ':memory:', ...source, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);

@@ -1,67 +1,24 @@
 /**
- * The demo storefront: fetches the server's candidates, lets the shopper look at and cart
- * products, and re-renders "Your edit" in Vitrine's order after every event.
- * All catalogue text goes through `textContent`, never `innerHTML`.
+ * The demo storefront: hash-routed pages over the reference server's candidates, each row
+ * re-ranked in the browser by Vitrine before it is painted. Consent banner, style quiz and
+ * privacy centre are one click away on every page; the debug drawer compares the server's
+ * order with Vitrine's for the page's main row. All catalogue text goes through
+ * `textContent`, never `innerHTML`.
  */
-import { Vitrine, type ConsentState, type ConsentUpdate, type RankedItem, type RerankResult, type VitrineWarning } from 'vitrine';
+import { Vitrine, type ConsentState, type ConsentUpdate, type VitrineWarning } from 'vitrine';
 import { defineVitrineElements } from 'vitrine/elements';
-
-/** A candidate as the reference server sends it: the SDK shape plus display fields. */
-interface ShopCandidate {
-  id: string;
-  serverRank: number;
-  serverScore: number;
-  attributes: Record<string, string>;
-  price: number;
-  name: string;
-  swatch: string | null;
-}
-
-const byId = <T extends HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`missing #${id}`);
-  return el as T;
-};
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-};
-
-const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' });
-
-function card(item: RankedItem<ShopCandidate>, onEvent: (type: 'click' | 'add_to_cart', c: ShopCandidate) => void): HTMLLIElement {
-  const c = item.candidate;
-  const swatch = el('div', { className: 'swatch' });
-  swatch.style.background = c.swatch ?? '#ccc';
-  const title = el('button', { type: 'button', textContent: c.name });
-  title.addEventListener('click', () => onEvent('click', c));
-  const cart = el('button', { type: 'button', className: 'cart', textContent: 'Add to cart' });
-  cart.dataset.action = 'cart';
-  cart.setAttribute('aria-label', `Add ${c.name} to cart`);
-  cart.addEventListener('click', () => onEvent('add_to_cart', c));
-  const li = el(
-    'li',
-    { className: 'card' },
-    swatch,
-    el('h3', {}, title),
-    el('p', { className: 'meta', textContent: [c.attributes.productType, c.attributes.colour, c.attributes.pattern].filter(Boolean).join(' · ') }),
-    el('p', { className: 'price', textContent: money.format(c.price) }),
-    el('span', { className: 'chip', textContent: item.reason?.text ?? '' }),
-    cart,
-  );
-  li.dataset.productId = c.id;
-  for (const [name, value] of Object.entries(c.attributes)) li.dataset[`attr${name[0]?.toUpperCase()}${name.slice(1)}`] = value;
-  return li;
-}
+import { byId, el, getJson, setCurrency } from './dom.js';
+import { buildPage, categoryHref, parseRoute, type Page, type PageContext } from './pages.js';
+import { renderDebug, type CardActions } from './rows.js';
+import { Cart, type CatalogSummary, type ShopCandidate } from './shop.js';
 
 async function renderProfile(vitrine: Vitrine): Promise<void> {
   const view = await vitrine.profile();
   const box = byId('profile');
   const entries = Object.entries(view.topAffinities);
   if (entries.length === 0) {
-    box.replaceChildren(el('p', { className: 'muted', textContent: 'Nothing yet. Look at or cart a few products.' }));
+    const quiz = view.quiz ? `From ${view.quiz.answers.length} quiz answers.` : 'Nothing yet. Look at or cart a few products.';
+    box.replaceChildren(el('p', { className: 'muted', textContent: quiz }));
     return;
   }
   const list = el('dl', { className: 'affinity' });
@@ -71,10 +28,6 @@ async function renderProfile(vitrine: Vitrine): Promise<void> {
   if (view.price.band) list.append(el('dt', { textContent: 'price band' }), el('dd', { textContent: view.price.band }));
   const quiz = view.quiz ? ` and ${view.quiz.answers.length} quiz answers` : '';
   box.replaceChildren(el('p', { textContent: `Learned from ${view.eventCount} events${quiz}.` }), list);
-}
-
-function renderServer(candidates: ShopCandidate[]): void {
-  byId('server').replaceChildren(...candidates.map((c) => el('li', { textContent: `${c.name} (${c.attributes.colour ?? '–'})` })));
 }
 
 /** The demo site's own record of the shopper's choice (a real site's consent tool keeps this). */
@@ -102,6 +55,14 @@ function consentFor(choice: Choice): ConsentUpdate {
   return { personalization: choice === 'none' ? 'denied' : 'granted', measurement: choice === 'all' ? 'granted' : 'denied' };
 }
 
+function showError(error: unknown): void {
+  const status = document.getElementById('status');
+  if (status) {
+    status.textContent = `Something went wrong: ${error instanceof Error ? error.message : String(error)}`;
+    status.className = 'status error';
+  }
+}
+
 async function main(): Promise<void> {
   const status = byId('status');
   const warnings: VitrineWarning[] = [];
@@ -111,6 +72,7 @@ async function main(): Promise<void> {
   const worker = params.get('worker') === '1';
   // `?reportEveryMs=N` sends queued reports every N ms (the egress audit uses it; default 30 s).
   const reportEveryMs = Number(params.get('reportEveryMs')) || undefined;
+  const catalogRequest = getJson<CatalogSummary>('/api/catalog');
   const vitrine = await Vitrine.init({
     wasm: new URL('/dist/wasm/vitrine_bg.wasm', location.href),
     worker,
@@ -118,37 +80,124 @@ async function main(): Promise<void> {
     onWarning: (w) => warnings.push(w),
     ...(reportEveryMs ? { reporting: { flushIntervalMs: reportEveryMs } } : {}),
     ...(choice ? { consent: consentFor(choice) } : {}),
+    // TODO(model): js/types.ts has no `model` option on this branch yet. When it does, and
+    // catalog.hasModel, pass `model: { url, sha256 }` from GET /api/model here.
   });
-  const response = await fetch('/api/candidates?context=home&limit=24');
-  if (!response.ok) throw new Error(`candidates request failed (${response.status})`);
-  const { candidates } = (await response.json()) as { candidates: ShopCandidate[] };
-  renderServer(candidates);
+  const catalog = await catalogRequest;
+  setCurrency(catalog.currency);
+  byId('source').textContent = `Catalogue: ${catalog.source} · ${catalog.productCount.toLocaleString('en-GB')} products`;
+  byId('departments').append(
+    ...catalog.categories.map((g) => el('li', {}, el('a', { href: categoryHref('indexGroup', g.value), textContent: g.value }))),
+  );
+  const cart = new Cart();
+  const cartCount = byId('cart-count');
+  const showCart = (): void => {
+    cartCount.textContent = String(cart.count);
+  };
+  showCart();
 
-  const edit = byId('edit');
-  let busy = Promise.resolve();
-  const render = async (): Promise<void> => {
-    const result: RerankResult<ShopCandidate> = await vitrine.rerank(candidates);
-    edit.replaceChildren(...result.items.map((item) => card(item, onEvent)));
-    edit.dataset.ranker = result.ranker;
-    byId('ranker').textContent = result.ranker === 'server' ? 'Server order (no profile yet)' : 'Re-ranked in your browser by Vitrine';
+  // Every Vitrine call goes through one queue, so events apply in order and each re-render
+  // sees the previous event.
+  let busy: Promise<unknown> = Promise.resolve();
+  const queue = (work: () => Promise<unknown>): Promise<void> => {
+    const next = busy.then(work).then(() => undefined, showError);
+    busy = next;
+    return next;
+  };
+  let page: Page | null = null;
+  const view = byId('view');
+  const refresh = async (): Promise<void> => {
+    const rows = page?.rows ?? [];
+    for (const row of rows) await row.render(vitrine);
+    renderDebug(rows[0] ?? null);
     await renderProfile(vitrine);
   };
-  // Events are applied in order; each re-renders the row.
-  const onEvent = (type: 'click' | 'add_to_cart', c: ShopCandidate): void => {
-    busy = busy
-      .then(() => vitrine.track({ type, productId: c.id, attributes: c.attributes, price: c.price }))
-      .then(render)
-      .catch((error: unknown) => showError(error));
+  const track = (type: 'click' | 'add_to_cart' | 'remove_from_cart' | 'purchase', c: Pick<ShopCandidate, 'id' | 'attributes' | 'price'>): Promise<unknown> =>
+    vitrine.track({ type, productId: c.id, attributes: c.attributes, price: c.price });
+  const actions: CardActions = {
+    open: (c) => void queue(() => track('click', c)),
+    addToCart: (c) => {
+      cart.add(c);
+      showCart();
+      void queue(() => track('add_to_cart', c).then(refresh));
+    },
   };
-  byId('reset').addEventListener('click', () => {
-    busy = busy.then(() => vitrine.reset()).then(render).catch(showError);
+  const ctx: PageContext = {
+    catalog,
+    cart,
+    actions,
+    track: (event) =>
+      queue(() =>
+        event.type === 'view'
+          ? vitrine.track({ type: 'view', productId: event.product.id, attributes: event.product.attributes, price: event.product.price })
+          : vitrine.track({ type: 'search', query: event.query }),
+      ),
+    removeFromCart: (id) => {
+      const line = cart.items.find((l) => l.id === id);
+      cart.remove(id);
+      showCart();
+      if (line) void queue(() => track('remove_from_cart', line));
+      void navigate();
+    },
+    checkout: () => {
+      const lines = [...cart.items];
+      cart.clear();
+      showCart();
+      void queue(async () => {
+        for (const line of lines) await track('purchase', line);
+      }).then(() => {
+        status.textContent = `Thank you: order of ${lines.length} products placed (a demo, nothing is charged).`;
+        return navigate();
+      });
+    },
+  };
+
+  // Pages: build (fetch rows), re-rank every row, then paint the whole view at once.
+  let generation = 0;
+  const navigate = async (moveFocus = false): Promise<void> => {
+    const mine = ++generation;
+    const route = parseRoute(location.hash);
+    if (route.page === 'search') byId<HTMLInputElement>('search-input').value = route.q;
+    try {
+      const built = await buildPage(route, ctx);
+      await queue(async () => {
+        for (const row of built.rows) await row.render(vitrine);
+      });
+      if (mine !== generation) return;
+      page = built;
+      view.replaceChildren(...built.nodes);
+      view.dataset.page = built.page;
+      document.title = `${built.title} · Vitrine demo store`;
+      renderDebug(built.rows[0] ?? null);
+      await queue(() => renderProfile(vitrine));
+      if (moveFocus) {
+        window.scrollTo(0, 0);
+        byId('main').focus({ preventScroll: true });
+      }
+    } catch (error) {
+      if (mine !== generation) return;
+      page = null;
+      view.replaceChildren(el('div', { className: 'page-head' }, el('h1', { textContent: 'Not found' }), el('p', { textContent: error instanceof Error ? error.message : String(error) }), el('a', { href: '#/', textContent: 'Back to the shop' })));
+      view.dataset.page = 'error';
+      renderDebug(null);
+    }
+    view.dataset.ready = String(mine);
+  };
+  window.addEventListener('hashchange', () => void navigate(true));
+  const searchInput = byId<HTMLInputElement>('search-input');
+  byId('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = searchInput.value.trim();
+    location.hash = `#/search?${new URLSearchParams({ q: text }).toString()}`;
   });
+
+  byId('reset').addEventListener('click', () => void queue(() => vitrine.reset().then(refresh)));
   const banner = byId('consent');
   const choose = (next: Choice): void => {
     saveChoice(next);
     banner.hidden = true;
     document.body.dataset.consent = next;
-    busy = busy.then(() => vitrine.setConsent(consentFor(next))).then(render).then(showStatus).catch(showError);
+    void queue(() => vitrine.setConsent(consentFor(next)).then(refresh).then(showStatus));
   };
   byId('consent-all').addEventListener('click', () => choose('all'));
   byId('consent-personal').addEventListener('click', () => choose('personal'));
@@ -159,6 +208,18 @@ async function main(): Promise<void> {
   });
   banner.hidden = choice !== null;
   if (choice) document.body.dataset.consent = choice;
+
+  // The debug drawer.
+  const debug = byId('debug');
+  const debugButton = byId('open-debug');
+  const toggleDebug = (open: boolean): void => {
+    debug.hidden = !open;
+    debugButton.setAttribute('aria-expanded', String(open));
+    if (open) byId('close-debug').focus();
+    else debugButton.focus();
+  };
+  debugButton.addEventListener('click', () => toggleDebug(debug.hidden));
+  byId('close-debug').addEventListener('click', () => toggleDebug(false));
 
   // The quiz and the privacy centre: Vitrine's own custom elements, one click away.
   await defineVitrineElements();
@@ -175,7 +236,7 @@ async function main(): Promise<void> {
   });
   document.addEventListener('vitrine-quiz-complete', () => {
     document.body.dataset.quiz = 'complete';
-    busy = busy.then(render).catch(showError);
+    void queue(refresh);
   });
   byId('open-privacy').addEventListener('click', () => {
     void (byId('privacy-panel') as HTMLElement & { refresh(): Promise<void> }).refresh();
@@ -186,30 +247,22 @@ async function main(): Promise<void> {
     const next: Choice = state.personalization !== 'granted' ? 'none' : state.measurement === 'granted' ? 'all' : 'personal';
     saveChoice(next);
     document.body.dataset.consent = next;
-    busy = busy.then(render).then(showStatus).catch(showError);
+    void queue(() => refresh().then(showStatus));
   });
-  document.addEventListener('vitrine-erased', () => {
-    busy = busy.then(render).catch(showError);
-  });
+  document.addEventListener('vitrine-erased', () => void queue(refresh));
 
   const showStatus = (): void => {
     const storage = vitrine.storage;
+    const products = `${catalog.productCount.toLocaleString('en-GB')} products`;
+    status.className = 'status';
     status.textContent = storage.persistent
-      ? `${candidates.length} products · profile saved in this browser`
-      : `${candidates.length} products · profile kept in memory only (${storage.reason ?? 'storage unavailable'})`;
+      ? `${products} · profile saved in this browser`
+      : `${products} · profile kept in memory only (${storage.reason ?? 'storage unavailable'})`;
     if (warnings.length) status.textContent += ` · ${warnings.map((w) => w.code).join(', ')}`;
   };
-  await render();
+  await navigate();
   showStatus();
   document.body.dataset.ready = 'true';
-}
-
-function showError(error: unknown): void {
-  const status = document.getElementById('status');
-  if (status) {
-    status.textContent = `Something went wrong: ${error instanceof Error ? error.message : String(error)}`;
-    status.className = 'status error';
-  }
 }
 
 main().catch(showError);
