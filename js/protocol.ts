@@ -27,7 +27,13 @@ export type Method =
   | 'quizAnswer'
   | 'quizEdit'
   | 'quizFinish'
-  | 'quizResult';
+  | 'quizResult'
+  | 'registerCandidates'
+  | 'rerankSet'
+  | 'releaseCandidates'
+  | 'loadModel'
+  | 'modelUnavailable'
+  | 'setContext';
 
 /** Arguments of `quizAnswer` / `quizEdit` (an empty answer removes it). */
 export interface QuizAnswerArgs {
@@ -39,6 +45,61 @@ export interface QuizAnswerArgs {
 export interface RerankArgs {
   candidates: unknown;
   options: unknown;
+}
+
+/** Arguments of `rerankSet`. */
+export interface RerankSetArgs {
+  handle: number;
+  options: unknown;
+}
+
+/** Arguments of `loadModel`. */
+export interface LoadModelArgs {
+  bytes: Uint8Array;
+  sha256: string | undefined;
+}
+
+/** Candidates ready for the core: JSON without the embeddings that travel in `flat`. */
+interface Packed {
+  json: string;
+  flat: Float32Array;
+  dim: number;
+}
+
+const EMPTY_F32 = new Float32Array(0);
+
+/**
+ * Moves candidate embeddings into one `Float32Array` (`dim` per candidate, `dim` from the
+ * first embedding): the core reads them as `&[f32]` instead of parsing JSON numbers. An
+ * embedding of another length or with non-finite values stays in the JSON (so the core
+ * still validates it) and its row starts with NaN ("none here").
+ */
+export function packCandidates(candidates: unknown): Packed {
+  if (!Array.isArray(candidates)) return { json: toCoreJson(candidates), flat: EMPTY_F32, dim: 0 };
+  const list = candidates as { embedding?: unknown }[];
+  const first = list.find((c) => c !== null && typeof c === 'object' && isVector(c.embedding));
+  const dim = first ? (first.embedding as ArrayLike<number>).length : 0;
+  if (dim === 0) return { json: toCoreJson(candidates), flat: EMPTY_F32, dim: 0 };
+  const flat = new Float32Array(list.length * dim);
+  const packed = new Set<unknown>();
+  list.forEach((c, i) => {
+    const e = c !== null && typeof c === 'object' ? c.embedding : undefined;
+    if (isVector(e) && e.length === dim && Array.prototype.every.call(e, Number.isFinite)) {
+      flat.set(e, i * dim);
+      packed.add(c);
+    } else {
+      flat[i * dim] = Number.NaN;
+    }
+  });
+  const json = JSON.stringify(candidates, function (this: unknown, key: string, v: unknown) {
+    if (key === 'embedding' && packed.has(this)) return undefined;
+    return coreValue(v);
+  });
+  return { json, flat, dim };
+}
+
+function isVector(v: unknown): v is ArrayLike<number> {
+  return Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array;
 }
 
 /** Arguments of `settleReports`. */
@@ -88,11 +149,13 @@ export function runCore(core: VitrineCore, method: Method, arg: unknown): CoreRe
  * `null`), so the core still rejects them with a typed error.
  */
 export function toCoreJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (n) => (Number.isFinite(n) ? n : String(n)));
-    return v;
-  });
+  return JSON.stringify(value, (_key, v: unknown) => coreValue(v));
+}
+
+function coreValue(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (n) => (Number.isFinite(n) ? n : String(n)));
+  return v;
 }
 
 function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
@@ -101,8 +164,27 @@ function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
       return core.track(toCoreJson(arg));
     case 'rerank': {
       const { candidates, options } = arg as RerankArgs;
-      return JSON.parse(core.rerank(toCoreJson(candidates), options === undefined ? '' : toCoreJson(options)));
+      const { json, flat, dim } = packCandidates(candidates);
+      return JSON.parse(core.rerank(json, options === undefined ? '' : toCoreJson(options), flat, dim));
     }
+    case 'registerCandidates': {
+      const { json, flat, dim } = packCandidates(arg);
+      return JSON.parse(core.registerCandidates(json, flat, dim));
+    }
+    case 'rerankSet': {
+      const { handle, options } = arg as RerankSetArgs;
+      return JSON.parse(core.rerankSet(handle, options === undefined ? '' : toCoreJson(options)));
+    }
+    case 'releaseCandidates':
+      return core.releaseCandidates(arg as number);
+    case 'loadModel': {
+      const { bytes, sha256 } = arg as LoadModelArgs;
+      return JSON.parse(core.loadModel(bytes, sha256));
+    }
+    case 'modelUnavailable':
+      return core.modelUnavailable(String(arg));
+    case 'setContext':
+      return core.setContext(JSON.stringify(arg));
     case 'profile':
       return JSON.parse(core.profile());
     case 'reset':

@@ -147,7 +147,7 @@ fn quota_exceeded_keeps_working_in_memory() {
         {"id":"c","attributes":{"colour":"Blue"}},
         {"id":"d","attributes":{"colour":"Blue"}}
     ]);
-    let ranked = parse(&engine.rerank(&candidates.to_string(), "").unwrap());
+    let ranked = parse(&engine.rerank(&candidates.to_string(), "", &[], 0).unwrap());
     assert_eq!(ranked["ranker"], "affinity");
     clear("quota");
 }
@@ -174,7 +174,7 @@ fn bad_input_becomes_a_typed_js_error() {
         error_field(&err, "code").as_deref(),
         Some("VITRINE_INVALID_EVENT")
     );
-    let err = engine.rerank(r#"{"not":"a list"}"#, "").unwrap_err();
+    let err = engine.rerank(r#"{"not":"a list"}"#, "", &[], 0).unwrap_err();
     assert_eq!(
         error_field(&err, "code").as_deref(),
         Some("VITRINE_INVALID_CANDIDATES")
@@ -207,7 +207,7 @@ fn empty_profile_returns_server_order() {
     let engine = WasmEngine::new("", false, &SEED).unwrap();
     let ranked = parse(
         &engine
-            .rerank(r#"[{"id":"x","serverRank":1},{"id":"y","serverRank":0},{"id":"z","serverRank":2}]"#, "")
+            .rerank(r#"[{"id":"x","serverRank":1},{"id":"y","serverRank":0},{"id":"z","serverRank":2}]"#, "", &[], 0)
             .unwrap(),
     );
     let ids: Vec<&str> = ranked["items"]

@@ -8,9 +8,11 @@
 //! nor writes the real store (see `Engine::set_consent`); events wait in a bounded in-memory buffer.
 
 mod consent;
+mod model;
 mod personal;
 mod reports;
 
+pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
 
@@ -18,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::event::Event;
+use crate::features::{Context, ItemMemory};
 use crate::privacy::consent::{ConsentState, Disposition, PreConsentBuffer};
 use crate::privacy::reporting::{Reporting, ReportingConfig};
 use crate::privacy::rng::ChaCha20Rng;
@@ -28,7 +31,7 @@ use crate::quiz::bank::QuestionBank;
 use crate::quiz::state::QuizState;
 use crate::quiz::QuizConfig;
 use crate::rank::options::RerankOptions;
-use crate::rank::{self, RankError, RankOutput, RankerKind};
+use crate::rank::{self, DroppedCandidate, Prepared, RankError, RankOutput, RankerKind};
 use crate::storage::persist::{self, Keys, Warning};
 use crate::storage::{KeyValueStore, MemoryStore, StorageError};
 use reports::DailyEngagement;
@@ -122,6 +125,16 @@ fn ranking_time(now_ms: f64) -> f64 {
     (now_ms / RANKING_CLOCK_MS).floor() * RANKING_CLOCK_MS
 }
 
+/// Most candidate sets an engine keeps registered; registering more evicts the oldest.
+pub const MAX_CANDIDATE_SETS: usize = 8;
+
+/// A candidate list validated once and kept for repeated re-ranking by handle.
+struct CandidateSet {
+    handle: u32,
+    prepared: Vec<Prepared>,
+    dropped: Vec<DroppedCandidate>,
+}
+
 /// One page's Vitrine state.
 pub struct Engine {
     /// The real store, untouched until a purpose is granted (then moved into `store`).
@@ -148,6 +161,19 @@ pub struct Engine {
     bank: Option<QuestionBank>,
     /// Attribute values known to exist (candidates, bank), for category coverage.
     vocabulary: Vocabulary,
+    /// Item-level memory the model reads, stored under its own key next to the profile.
+    memory: ItemMemory,
+    /// False when an unreadable stored memory could not be quarantined (kept in memory).
+    memory_writable: bool,
+    /// The ranking model, if one was configured.
+    model: model::ModelSlot,
+    /// Device class and locale from the page.
+    context: Context,
+    /// The shopper's offset from UTC, for weekday and daypart.
+    utc_offset_minutes: i32,
+    /// Registered candidate sets, oldest first.
+    candidate_sets: Vec<CandidateSet>,
+    next_handle: u32,
 }
 
 impl Engine {
@@ -191,6 +217,13 @@ impl Engine {
             quiz: QuizState::default(),
             bank: None,
             vocabulary: Vocabulary::default(),
+            memory: ItemMemory::default(),
+            memory_writable: true,
+            model: model::ModelSlot::Empty,
+            context: Context::new(),
+            utc_offset_minutes: 0,
+            candidate_sets: Vec::new(),
+            next_handle: 1,
             options,
         };
         if !engine.options.consent.is_empty() {
@@ -217,8 +250,9 @@ impl Engine {
             .disposition(crate::privacy::Purpose::Personalization)
         {
             Disposition::Apply => {
-                self.profile.apply(event, &self.options.profile);
+                self.learn(event);
                 self.save_profile();
+                self.save_memory();
             }
             Disposition::Buffer => {
                 self.buffer.push(event.clone());
@@ -252,8 +286,9 @@ impl Engine {
         self.rerank(rank::parse_candidates(candidates)?, &options, now_ms)
     }
 
-    /// Re-ranks candidates: the server's order when the profile is empty, else the affinity
-    /// ranker's blend; then the options (exclusions, stock, long tail, diversity, caps, pins).
+    /// Re-ranks candidates: with a loaded model and any personal signal, the model; else the
+    /// server's order when the profile is empty, or the affinity ranker's blend; then the
+    /// options (exclusions, stock, long tail, diversity, caps, pins).
     pub fn rerank(
         &self,
         candidates: Vec<Candidate>,
@@ -261,23 +296,84 @@ impl Engine {
         now_ms: f64,
     ) -> Result<RankOutput, Error> {
         options.validate()?;
-        let (prepared, mut dropped) = rank::prepare(candidates)?;
+        let (prepared, dropped) = rank::prepare(candidates)?;
+        Ok(self.rerank_prepared(&prepared, dropped, options, now_ms))
+    }
+
+    fn rerank_prepared(
+        &self,
+        prepared: &[Prepared],
+        mut dropped: Vec<DroppedCandidate>,
+        options: &RerankOptions,
+        now_ms: f64,
+    ) -> RankOutput {
         let now_ms = ranking_time(now_ms);
-        let (items, ranker) = if self.profile.is_empty() {
-            (rank::server_order(&prepared), RankerKind::Server)
-        } else {
-            let items =
-                rank::affinity::rank(&prepared, &self.profile, &self.options.profile, now_ms);
-            (items, RankerKind::Affinity)
+        let (by_model, model_status, fallback_reason) = self.model_rank(prepared, now_ms);
+        let (items, ranker) = match by_model {
+            Some(items) => (items, RankerKind::Model),
+            None if self.profile.is_empty() => (rank::server_order(prepared), RankerKind::Server),
+            None => {
+                let items =
+                    rank::affinity::rank(prepared, &self.profile, &self.options.profile, now_ms);
+                (items, RankerKind::Affinity)
+            }
         };
-        let reranked = rank::options::apply(items, &prepared, options);
+        let reranked = rank::options::apply(items, prepared, options);
         dropped.extend(reranked.dropped);
-        Ok(RankOutput {
+        RankOutput {
             items: reranked.items,
             ranker,
             dropped,
             ignored_pins: reranked.ignored_pins,
-        })
+            model_status,
+            fallback_reason,
+        }
+    }
+
+    /// Validates a candidate list once and keeps it for [`Engine::rerank_set`]; returns its
+    /// handle and the candidates left out. At most [`MAX_CANDIDATE_SETS`] are kept (the
+    /// oldest is released first).
+    pub fn register_candidates(
+        &mut self,
+        candidates: Vec<Candidate>,
+    ) -> Result<(u32, Vec<DroppedCandidate>), Error> {
+        let (prepared, dropped) = rank::prepare(candidates)?;
+        let handle = self.next_handle;
+        self.next_handle = self.next_handle.wrapping_add(1).max(1);
+        if self.candidate_sets.len() >= MAX_CANDIDATE_SETS {
+            self.candidate_sets.remove(0);
+        }
+        self.candidate_sets.push(CandidateSet {
+            handle,
+            prepared,
+            dropped: dropped.clone(),
+        });
+        Ok((handle, dropped))
+    }
+
+    /// Re-ranks a registered candidate set (see [`Engine::rerank`]).
+    pub fn rerank_set(
+        &self,
+        handle: u32,
+        options: &RerankOptions,
+        now_ms: f64,
+    ) -> Result<RankOutput, Error> {
+        options.validate()?;
+        let set = self
+            .candidate_sets
+            .iter()
+            .find(|s| s.handle == handle)
+            .ok_or_else(|| {
+                RankError::Malformed(format!("candidate set {handle} is not registered"))
+            })?;
+        Ok(self.rerank_prepared(&set.prepared, set.dropped.clone(), options, now_ms))
+    }
+
+    /// Releases a registered candidate set; returns whether it existed.
+    pub fn release_candidates(&mut self, handle: u32) -> bool {
+        let before = self.candidate_sets.len();
+        self.candidate_sets.retain(|s| s.handle != handle);
+        before != self.candidate_sets.len()
     }
 
     /// The stored profile.
@@ -290,6 +386,8 @@ impl Engine {
     pub fn erase(&mut self) -> usize {
         self.profile = Profile::default();
         self.profile_writable = true;
+        self.memory = ItemMemory::default();
+        self.memory_writable = true;
         self.buffer.clear();
         self.quiz = QuizState::default();
         self.engagement = DailyEngagement::default();

@@ -181,6 +181,50 @@ impl ItemMemory {
     }
 }
 
+impl ItemMemory {
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.groups.is_empty() && self.session.is_empty()
+    }
+
+    /// Forgets one item: its engagement, its session entry and, when the session entry names
+    /// its product group (`group_attribute`), that group. Returns how many entries went.
+    pub fn forget_item(&mut self, id: &str, group_attribute: Option<&str>) -> usize {
+        let before = self.items.len() + self.groups.len() + self.session.len();
+        let groups: Vec<String> = self
+            .session
+            .iter()
+            .filter(|item| item.id == id)
+            .filter_map(|item| group_attribute.and_then(|g| item.attributes.get(g)).cloned())
+            .collect();
+        self.items.retain(|k, _| k != id);
+        self.groups.retain(|k, _| !groups.contains(k));
+        self.session.retain(|item| item.id != id);
+        before - (self.items.len() + self.groups.len() + self.session.len())
+    }
+
+    /// Forgets session items carrying an attribute value (in `attribute` only, or in any
+    /// attribute), so a forgotten value cannot come back through the session. Returns how many.
+    pub fn forget_value(&mut self, attribute: Option<&str>, value: &str) -> usize {
+        let before = self.session.len();
+        self.session.retain(|item| {
+            !item
+                .attributes
+                .iter()
+                .any(|(name, v)| v == value && attribute.map_or(true, |a| a == name))
+        });
+        before - self.session.len()
+    }
+}
+
+impl crate::storage::persist::Versioned for ItemMemory {
+    const DOC: &'static str = "memory";
+    const VERSION: u32 = MEMORY_VERSION;
+    fn repair(&mut self, _now_ms: f64) -> usize {
+        ItemMemory::repair(self)
+    }
+}
+
 fn bump(
     map: &mut VecMap<String, Decayed>,
     key: &str,
