@@ -205,6 +205,8 @@ impl Engine {
                 self.memory = loaded.value;
                 self.memory_writable = loaded.writable;
                 self.warnings.extend(loaded.warnings);
+                let max_age = self.options.profile.retention.affinities_ms();
+                self.memory.expire(now_ms, max_age);
             }
             Err(e) => self.fall_back_to_memory(&e),
         }

@@ -187,6 +187,22 @@ impl ItemMemory {
         self.items.is_empty() && self.groups.is_empty() && self.session.is_empty()
     }
 
+    /// Applies the profile's affinity retention: engagements older than `max_age_ms` go, and
+    /// with them the session and typical price once nothing recent is left. Returns how many.
+    pub fn expire(&mut self, now_ms: f64, max_age_ms: f64) -> usize {
+        let before = self.items.len() + self.groups.len() + self.session.len();
+        let fresh = |d: &Decayed| now_ms - d.1 <= max_age_ms;
+        self.items.retain(|_, d| fresh(d));
+        self.groups.retain(|_, d| fresh(d));
+        if self.items.is_empty() {
+            self.session.clear();
+        }
+        if now_ms - self.price.at_ms > max_age_ms {
+            self.price = PriceMean::default();
+        }
+        before - (self.items.len() + self.groups.len() + self.session.len())
+    }
+
     /// Forgets one item: its engagement, its session entry and, when the session entry names
     /// its product group (`group_attribute`), that group. Returns how many entries went.
     pub fn forget_item(&mut self, id: &str, group_attribute: Option<&str>) -> usize {
@@ -195,7 +211,11 @@ impl ItemMemory {
             .session
             .iter()
             .filter(|item| item.id == id)
-            .filter_map(|item| group_attribute.and_then(|g| item.attributes.get(g)).cloned())
+            .filter_map(|item| {
+                group_attribute
+                    .and_then(|g| item.attributes.get(g))
+                    .cloned()
+            })
             .collect();
         self.items.retain(|k, _| k != id);
         self.groups.retain(|k, _| !groups.contains(k));

@@ -139,7 +139,10 @@ impl WasmEngine {
     ) -> Result<String, JsValue> {
         let list = parse_packed(candidates, embeddings, dim)?;
         let (handle, dropped) = self.0.register_candidates(list).map_err(|e| to_js(&e))?;
-        Ok(format!(r#"{{"handle":{handle},"dropped":{}}}"#, json(&dropped)))
+        Ok(format!(
+            r#"{{"handle":{handle},"dropped":{}}}"#,
+            json(&dropped)
+        ))
     }
 
     /// Re-ranks a registered candidate set with options (JSON, or empty); same result as

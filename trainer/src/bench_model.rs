@@ -75,7 +75,10 @@ fn identity(dim: usize, scale: f32) -> Array2<f32> {
 /// Builds the synthetic model (deterministic for a seed).
 pub fn build(seed: u64, embedding_dim: usize) -> Result<Model, PipelineError> {
     let spec = spec(16, embedding_dim);
-    let index = spec.clone().compile().map_err(vitrine::model::ModelError::from)?;
+    let index = spec
+        .clone()
+        .compile()
+        .map_err(vitrine::model::ModelError::from)?;
     let mut rng = Rng::new(seed);
     let mut w = Weights::zeros(&index);
     w.item_table.mapv_inplace(|_| rng.normal() * 0.35);
