@@ -15,10 +15,14 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
 ];
 
-/** Starts `vitrine-server` on 127.0.0.1:0; resolves with its base URL and a stop function. */
+/**
+ * Starts `vitrine-server` on 127.0.0.1:0; resolves with its base URL and a stop function.
+ * `extraArgs` may carry its own `--root` (a site assembled under target/) instead of the repository's.
+ */
 export async function startServer(extraArgs = []) {
   const binary = path.join(ROOT, 'target/debug/vitrine-server');
-  const child = spawn(binary, ['--root', ROOT, '--port', '0', '--db', ':memory:', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const root = extraArgs.includes('--root') ? [] : ['--root', ROOT];
+  const child = spawn(binary, [...root, '--port', '0', '--db', ':memory:', ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);

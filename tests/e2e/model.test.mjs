@@ -29,6 +29,8 @@ before(async () => {
   const tampered = Buffer.from(bytes);
   tampered[tampered.length - 1] ^= 0x20;
   await writeFile(path.join(SITE, 'www/tampered.bin'), tampered);
+  // Chromium asks for a favicon on the first page of a browser; the site answers it.
+  await writeFile(path.join(SITE, 'www/favicon.ico'), '');
   server = await startServer(['--root', SITE]);
   browser = await launchBrowser();
 });
@@ -98,7 +100,7 @@ async function run(options) {
     assert.equal(r.body ?? null, null, 'no request carries a body');
   }
   assert.ok(requests.some((r) => r.url.endsWith('/model.bin')), 'the model was fetched');
-  return { result, problems: problems().filter((p) => !p.includes('tampered')) };
+  return { result, problems: problems() };
 }
 
 for (const worker of [false, true]) {
