@@ -51,9 +51,16 @@ const DEFAULT_FLUSH_INTERVAL_MS = 30_000;
 
 let pending: Promise<Vitrine> | null = null;
 
-/** The core's result shape (the façade adds `candidate` to each item). */
+/**
+ * The core's compact result: parallel arrays over the ranked items (`index` into the caller's
+ * list, server position, score) and `[position, attribute, value, text]` reasons; the façade
+ * rebuilds the item objects from its own list (docs/MODEL.md).
+ */
 interface CoreRerankResult {
-  items: Omit<RankedItem, 'candidate'>[];
+  index: number[];
+  server: number[];
+  score: number[];
+  reasons: [number, string, string, string][];
   ranker: RerankResult['ranker'];
   dropped: RerankResult['dropped'];
   ignoredPins: RerankResult['ignoredPins'];
@@ -72,22 +79,27 @@ export class CandidateSet<C extends Candidate = Candidate> {
   readonly dropped: RerankResult['dropped'];
   /** @internal The core's handle. */
   readonly handle: number;
-  /** @internal Id → candidate, for the result items. */
-  readonly byId: ReadonlyMap<string, C>;
 
   /** @internal Created by {@link Vitrine.candidateSet}. */
   constructor(candidates: readonly C[], handle: number, dropped: RerankResult['dropped']) {
-    this.candidates = candidates;
+    // A copy: the registered order is what the core's indices point into.
+    this.candidates = [...candidates];
     this.handle = handle;
     this.dropped = dropped;
-    this.byId = firstById(candidates);
   }
 }
 
-function firstById<C extends Candidate>(candidates: readonly C[]): Map<string, C> {
-  const byId = new Map<string, C>();
-  for (const candidate of candidates) if (!byId.has(candidate.id)) byId.set(candidate.id, candidate);
-  return byId;
+/** Rebuilds the result items from the compact core result and the caller's list. */
+function expand<C extends Candidate>(result: CoreRerankResult, list: readonly C[]): RankedItem<C>[] {
+  const items: RankedItem<C>[] = result.index.map((i, position) => {
+    const candidate = list[i] as C;
+    return { id: candidate.id, score: result.score[position] ?? 0, position, serverPosition: result.server[position] ?? position, reason: null, candidate };
+  });
+  for (const [position, attribute, value, text] of result.reasons) {
+    const item = items[position];
+    if (item) item.reason = { attribute, value, text };
+  }
+  return items;
 }
 
 /**
@@ -317,9 +329,8 @@ export class Vitrine {
       if (error instanceof VitrineValidationError && !set) throw error;
       return { ...serverOrder(list, options), fallback: { code: failure.code, message: failure.message } };
     }
-    const byId = set ? set.byId : firstById(list);
     const out: RerankResult<C> = {
-      items: result.items.map((item) => ({ ...item, candidate: byId.get(item.id) as C })),
+      items: expand(result, list),
       ranker: result.ranker,
       dropped: result.dropped,
       ignoredPins: result.ignoredPins,

@@ -212,13 +212,15 @@ fn empty_profile_returns_server_order() {
             .rerank(r#"[{"id":"x","serverRank":1},{"id":"y","serverRank":0},{"id":"z","serverRank":2}]"#, "", &[], 0)
             .unwrap(),
     );
-    let ids: Vec<&str> = ranked["items"]
+    // The compact result: `index` points into the input list.
+    let order: Vec<u64> = ranked["index"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["id"].as_str().unwrap())
+        .map(|i| i.as_u64().unwrap())
         .collect();
-    assert_eq!(ids, ["y", "x", "z"]);
+    assert_eq!(order, [1, 0, 2], "y, x, z");
+    assert_eq!(ranked["server"], json!([0, 1, 2]));
     assert_eq!(ranked["ranker"], "server");
 }
 
@@ -331,13 +333,9 @@ fn model_loads_reranks_and_a_tampered_one_falls_back() {
     let ranked = parse(&engine.rerank(&candidates, "", &flat, 3).unwrap());
     assert_eq!(ranked["ranker"], "model");
     assert_eq!(ranked["modelStatus"], "used");
-    assert_eq!(ranked["items"].as_array().unwrap().len(), 3);
+    assert_eq!(ranked["index"].as_array().unwrap().len(), 3);
     assert!(
-        ranked["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|i| i["reason"].is_object()),
+        !ranked["reasons"].as_array().unwrap().is_empty(),
         "{ranked}"
     );
     assert!(

@@ -7,11 +7,13 @@
 //! Consent gates storage (EDPB 2/2023): until a purpose is granted the engine neither reads
 //! nor writes the real store (see `Engine::set_consent`); events wait in a bounded in-memory buffer.
 
+mod compact;
 mod consent;
 mod model;
 mod personal;
 mod reports;
 
+pub use compact::compact_json;
 pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
@@ -330,6 +332,42 @@ impl Engine {
         }
     }
 
+    /// [`Engine::rerank`], written in the compact form of [`compact_json`] (what the wasm
+    /// glue returns).
+    pub fn rerank_compact(
+        &self,
+        candidates: Vec<Candidate>,
+        options: &RerankOptions,
+        now_ms: f64,
+    ) -> Result<String, Error> {
+        options.validate()?;
+        let (prepared, dropped) = rank::prepare(candidates)?;
+        let output = self.rerank_prepared(&prepared, dropped, options, now_ms);
+        Ok(compact_json(&output, &prepared))
+    }
+
+    /// [`Engine::rerank_set`], written in the compact form of [`compact_json`].
+    pub fn rerank_set_compact(
+        &self,
+        handle: u32,
+        options: &RerankOptions,
+        now_ms: f64,
+    ) -> Result<String, Error> {
+        options.validate()?;
+        let set = self.candidate_set(handle)?;
+        let output = self.rerank_prepared(&set.prepared, set.dropped.clone(), options, now_ms);
+        Ok(compact_json(&output, &set.prepared))
+    }
+
+    fn candidate_set(&self, handle: u32) -> Result<&CandidateSet, Error> {
+        self.candidate_sets
+            .iter()
+            .find(|s| s.handle == handle)
+            .ok_or_else(|| {
+                RankError::Malformed(format!("candidate set {handle} is not registered")).into()
+            })
+    }
+
     /// Validates a candidate list once and keeps it for [`Engine::rerank_set`]; returns its
     /// handle and the candidates left out. At most [`MAX_CANDIDATE_SETS`] are kept (the
     /// oldest is released first).
@@ -359,13 +397,7 @@ impl Engine {
         now_ms: f64,
     ) -> Result<RankOutput, Error> {
         options.validate()?;
-        let set = self
-            .candidate_sets
-            .iter()
-            .find(|s| s.handle == handle)
-            .ok_or_else(|| {
-                RankError::Malformed(format!("candidate set {handle} is not registered"))
-            })?;
+        let set = self.candidate_set(handle)?;
         Ok(self.rerank_prepared(&set.prepared, set.dropped.clone(), options, now_ms))
     }
 

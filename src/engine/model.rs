@@ -5,7 +5,7 @@
 //! affinity ranker, says so on every result (`modelStatus: "failed"`, `fallbackReason`) and
 //! raises a `VITRINE_MODEL_FALLBACK` warning once.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Engine;
 use crate::error::Error;
@@ -52,9 +52,9 @@ pub(super) enum ModelSlot {
     Failed(String),
 }
 
-/// The coarse context the page supplies (camelCase JSON; every field optional).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+/// The coarse context the page supplies (camelCase JSON `{ device?, locale?,
+/// utcOffsetMinutes? }`; read by hand from a `Value`, no serde visitors of its own).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContextInput {
     /// Device class: `mobile`, `tablet` or `desktop`.
     pub device: Option<String>,
@@ -160,10 +160,32 @@ impl Engine {
         self.utc_offset_minutes = input.utc_offset_minutes.unwrap_or(0).clamp(-840, 840);
     }
 
-    /// Parses and sets the context from JSON text.
+    /// Parses and sets the context from JSON text; unknown fields and wrong types are errors.
     pub fn set_context_json(&mut self, json: &str) -> Result<(), Error> {
-        let input: ContextInput =
-            serde_json::from_str(json).map_err(|e| Error::Options(format!("context: {e}")))?;
+        let bad = |what: &str| Error::Options(format!("context: {what}"));
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| bad(&e.to_string()))?;
+        let fields = value.as_object().ok_or_else(|| bad("expected an object"))?;
+        let mut input = ContextInput::default();
+        for (name, v) in fields {
+            let text = || {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad(&format!("{name} must be a string")))
+            };
+            match name.as_str() {
+                "device" => input.device = Some(text()?),
+                "locale" => input.locale = Some(text()?),
+                "utcOffsetMinutes" => {
+                    let minutes = v
+                        .as_i64()
+                        .and_then(|m| i32::try_from(m).ok())
+                        .ok_or_else(|| bad("utcOffsetMinutes must be an integer"))?;
+                    input.utc_offset_minutes = Some(minutes);
+                }
+                other => return Err(bad(&format!("unknown field `{other}`"))),
+            }
+        }
         self.set_context(&input);
         Ok(())
     }

@@ -407,3 +407,73 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn compact_result_matches_the_object_form() {
+    let mut engine = with_model();
+    track(&mut engine, "purchase", "p", "Black", "Party");
+    let mut list = candidates(10);
+    list.insert(3, list[0].clone()); // a duplicate: dropped, shifts input indices
+    list.reverse();
+    let options = RerankOptions {
+        exclude: vec!["c4".into()],
+        ..RerankOptions::default()
+    };
+    let full = engine.rerank(list.clone(), &options, NOW).unwrap();
+    let compact: serde_json::Value =
+        serde_json::from_str(&engine.rerank_compact(list.clone(), &options, NOW).unwrap()).unwrap();
+    assert_eq!(compact["ranker"], "model");
+    assert_eq!(compact["modelStatus"], "used");
+    let index = compact["index"].as_array().unwrap();
+    assert_eq!(index.len(), full.items.len());
+    for (p, item) in full.items.iter().enumerate() {
+        let i = index[p].as_u64().unwrap() as usize;
+        assert_eq!(list[i].id, item.id, "index points into the caller's list");
+        assert_eq!(compact["server"][p], item.server_position);
+        let score = compact["score"][p].as_f64().unwrap();
+        assert!((score - item.score).abs() <= 1e-5 * item.score.abs().max(1.0));
+    }
+    let reasons = compact["reasons"].as_array().unwrap();
+    assert_eq!(
+        reasons.len(),
+        full.items.iter().filter(|i| i.reason.is_some()).count()
+    );
+    for r in reasons {
+        let p = r[0].as_u64().unwrap() as usize;
+        let reason = full.items[p].reason.as_ref().unwrap();
+        assert_eq!(r[3], reason.text.as_str());
+    }
+    assert_eq!(
+        compact["dropped"],
+        serde_json::to_value(&full.dropped).unwrap()
+    );
+}
+
+#[test]
+fn context_is_coarse_and_checked() {
+    let mut engine = with_model();
+    engine
+        .set_context_json(r#"{"device":"mobile","locale":"en-GB","utcOffsetMinutes":600}"#)
+        .unwrap();
+    // 1_800_000_000_000 ms is 2027-01-15 08:00 UTC, a Friday: 18:00 at UTC+10.
+    let signals = engine.shopper_signals(NOW);
+    assert_eq!(signals.context.get("device"), Some("mobile"));
+    assert_eq!(signals.context.get("locale"), Some("en-GB"));
+    assert_eq!(signals.context.get("daypart"), Some("evening"));
+    assert_eq!(signals.context.get("weekday"), Some("fri"));
+    for bad in [
+        r#"{"device":3}"#,
+        r#"{"userAgent":"x"}"#,
+        r#"{"utcOffsetMinutes":"60"}"#,
+        "[]",
+        "{",
+    ] {
+        let err = engine.set_context_json(bad).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidOptions, "{bad}");
+    }
+    assert_eq!(
+        engine.shopper_signals(NOW).context.get("device"),
+        Some("mobile"),
+        "a rejected context changes nothing"
+    );
+}

@@ -6,9 +6,12 @@
 //! whose embedding contributed most is named. Values containing a guarded term are never
 //! named, and an item nothing personal lifted gets no reason.
 
-use ndarray::{Array1, ArrayView1};
+use std::borrow::Cow;
+
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
+use super::kernel::dot;
 use super::Model;
 use crate::features::cross::{idx, ServerSlot, CROSS_COUNT};
 use crate::features::CrossFeatures;
@@ -51,11 +54,11 @@ pub struct ModelRanking {
 struct CallState {
     view: ShopperView,
     /// `E · u` for every item-table row.
-    row_scores: Array1<f32>,
+    row_scores: Vec<f32>,
     /// `E · u_source` for history, session and quiz (for explanations).
-    source_row_scores: [Array1<f32>; 3],
+    source_row_scores: [Vec<f32>; 3],
     /// `Pᵀ · u`, so a candidate's embedding term is one dot product.
-    projected: Array1<f32>,
+    projected: Vec<f32>,
 }
 
 impl Model {
@@ -63,38 +66,48 @@ impl Model {
         let w = &self.weights;
         let view = ShopperView::new(&self.index, signals);
         let dim = self.index.spec().dim;
+        let items = flat(&w.item_table);
         let pool = |entries: &[(u32, f32)]| {
-            let mut acc = Array1::<f32>::zeros(dim);
+            let mut acc = vec![0.0f32; dim];
             for &(row, weight) in entries {
-                if (row as usize) < w.item_table.nrows() {
-                    acc.scaled_add(weight, &w.item_table.row(row as usize));
+                if let Some(r) = items.get(row as usize * dim..(row as usize + 1) * dim) {
+                    axpy(&mut acc, weight, r);
                 }
             }
             acc
         };
         let parts = [
-            w.history_transform.dot(&pool(&view.history_pool)),
-            w.session_transform.dot(&pool(&view.session_pool)),
-            w.quiz_transform.dot(&pool(&view.quiz_pool)),
+            matvec(&w.history_transform, &pool(&view.history_pool)),
+            matvec(&w.session_transform, &pool(&view.session_pool)),
+            matvec(&w.quiz_transform, &pool(&view.quiz_pool)),
         ];
-        let mut u = &parts[0] + &parts[1] + &parts[2] + &w.shopper_bias;
+        let mut u = w.shopper_bias.to_vec();
+        for part in &parts {
+            axpy(&mut u, 1.0, part);
+        }
+        let context = flat(&w.context_table);
         for &row in &view.context_rows {
-            if (row as usize) < w.context_table.nrows() {
-                u += &w.context_table.row(row as usize);
+            if let Some(r) = context.get(row as usize * dim..(row as usize + 1) * dim) {
+                axpy(&mut u, 1.0, r);
+            }
+        }
+        // Pᵀ·u: the sum of P's rows weighted by u.
+        let projection = flat(&w.embedding_projection);
+        let mut projected = vec![0.0f32; w.embedding_projection.ncols()];
+        if !projected.is_empty() {
+            for (ui, row) in u.iter().zip(projection.chunks_exact(projected.len())) {
+                axpy(&mut projected, *ui, row);
             }
         }
         CallState {
-            row_scores: w.item_table.dot(&u),
-            source_row_scores: parts.map(|p| w.item_table.dot(&p)),
-            projected: w.embedding_projection.t().dot(&u),
+            row_scores: matvec(&w.item_table, &u),
+            source_row_scores: parts.map(|p| matvec(&w.item_table, &p)),
+            projected,
             view,
         }
     }
 
-    fn valid_embedding<'a>(
-        &self,
-        embedding: Option<&'a Vec<f32>>,
-    ) -> (Option<ArrayView1<'a, f32>>, bool) {
+    fn valid_embedding<'a>(&self, embedding: Option<&'a Vec<f32>>) -> (Option<&'a [f32]>, bool) {
         let expected = self.index.spec().item_embedding_dim;
         match embedding {
             None => (None, false),
@@ -104,7 +117,7 @@ impl Model {
                     && e.iter()
                         .all(|v| v.is_finite() && v.abs() <= MAX_EMBEDDING_VALUE) =>
             {
-                (Some(ArrayView1::from(e.as_slice())), false)
+                (Some(e.as_slice()), false)
             }
             Some(_) => (None, true),
         }
@@ -127,7 +140,7 @@ impl Model {
             .map(|&r| state.row_scores.get(r as usize).copied().unwrap_or(0.0))
             .sum();
         if let Some(e) = embedding {
-            dot += state.projected.dot(&e);
+            dot += super::kernel::dot(&state.projected, e);
         }
         let x = state
             .view
@@ -136,20 +149,19 @@ impl Model {
     }
 
     /// The score of a candidate from its dot product and cross features.
-    fn score_of(&self, dot: f32, x: &CrossFeatures) -> f32 {
-        let w = &self.weights;
+    fn score_of(&self, uv: f32, x: &CrossFeatures) -> f32 {
+        let d = &self.dense;
         let mut input = [0.0f32; CROSS_COUNT + 1];
         input[..CROSS_COUNT].copy_from_slice(x);
-        input[CROSS_COUNT] = dot;
-        let linear: f32 = w.cross_weights.iter().zip(x).map(|(a, b)| a * b).sum();
-        let mut score = dot + linear;
-        for ((wrow, b), out) in w
-            .hidden_weights
-            .outer_iter()
-            .zip(&w.hidden_bias)
-            .zip(&w.output_weights)
+        input[CROSS_COUNT] = uv;
+        let mut score = uv + dot(&d.cross, x);
+        for ((wrow, b), out) in d
+            .hidden
+            .chunks_exact(CROSS_COUNT + 1)
+            .zip(&d.hidden_bias)
+            .zip(&d.output)
         {
-            let pre = b + wrow.iter().zip(&input).map(|(a, v)| a * v).sum::<f32>();
+            let pre = b + dot(wrow, &input);
             if pre > 0.0 {
                 score += out * pre;
             }
@@ -165,7 +177,7 @@ impl Model {
         x: &[f32; CROSS_COUNT],
     ) -> Option<(ReasonKind, Option<u32>)> {
         let cw = &self.weights.cross_weights;
-        let sum = |s: &Array1<f32>| {
+        let sum = |s: &Vec<f32>| {
             rows.iter()
                 .map(|&r| s.get(r as usize).copied().unwrap_or(0.0))
                 .sum::<f32>()
@@ -322,6 +334,29 @@ pub fn server_slots(prepared: &[Prepared]) -> impl Iterator<Item = ServerSlot> +
         list_len,
         max_abs_score,
     })
+}
+
+/// A matrix's values in row-major order, borrowed when it is laid out that way (always, for
+/// the arrays a model builds).
+fn flat(a: &Array2<f32>) -> Cow<'_, [f32]> {
+    a.as_slice()
+        .map_or_else(|| Cow::Owned(a.iter().copied().collect()), Cow::Borrowed)
+}
+
+/// `m · v`.
+fn matvec(m: &Array2<f32>, v: &[f32]) -> Vec<f32> {
+    let cols = m.ncols();
+    if cols == 0 {
+        return vec![0.0; m.nrows()];
+    }
+    flat(m).chunks_exact(cols).map(|row| dot(row, v)).collect()
+}
+
+/// `acc += a · x`.
+fn axpy(acc: &mut [f32], a: f32, x: &[f32]) {
+    for (y, x) in acc.iter_mut().zip(x) {
+        *y += a * x;
+    }
 }
 
 /// Scores are finite by construction; this keeps a pathological input from emitting NaN.

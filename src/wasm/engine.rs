@@ -110,8 +110,9 @@ impl WasmEngine {
 
     /// Re-ranks candidates (JSON array) with options (JSON object, or empty for the
     /// defaults). `embeddings` holds `dim` floats per candidate (empty: embeddings, if any,
-    /// are in the JSON); a row starting with NaN means none. Returns `{ items, ranker,
-    /// dropped, ignoredPins, modelStatus?, fallbackReason? }` as JSON.
+    /// are in the JSON); a row starting with NaN means none. Returns the compact result
+    /// (`{ ranker, index, server, score, reasons, dropped, ignoredPins, modelStatus?,
+    /// fallbackReason? }`, see `engine::compact_json`) as JSON.
     pub fn rerank(
         &self,
         candidates: &str,
@@ -121,11 +122,9 @@ impl WasmEngine {
     ) -> Result<String, JsValue> {
         let options = parse_rerank_options(options)?;
         let list = parse_packed(candidates, embeddings, dim)?;
-        let output = self
-            .0
-            .rerank(list, &options, now_ms())
-            .map_err(|e| to_js(&e))?;
-        Ok(json(&output))
+        self.0
+            .rerank_compact(list, &options, now_ms())
+            .map_err(|e| to_js(&e))
     }
 
     /// Validates candidates once (as in `rerank`) and keeps them; returns
@@ -150,11 +149,9 @@ impl WasmEngine {
     #[wasm_bindgen(js_name = rerankSet)]
     pub fn rerank_set(&self, handle: u32, options: &str) -> Result<String, JsValue> {
         let options = parse_rerank_options(options)?;
-        let output = self
-            .0
-            .rerank_set(handle, &options, now_ms())
-            .map_err(|e| to_js(&e))?;
-        Ok(json(&output))
+        self.0
+            .rerank_set_compact(handle, &options, now_ms())
+            .map_err(|e| to_js(&e))
     }
 
     /// Releases a registered candidate set.
