@@ -76,30 +76,64 @@ const EMPTY_F32 = new Float32Array(0);
  */
 export function packCandidates(candidates: unknown): Packed {
   if (!Array.isArray(candidates)) return { json: toCoreJson(candidates), flat: EMPTY_F32, dim: 0 };
-  const list = candidates as { embedding?: unknown }[];
-  const first = list.find((c) => c !== null && typeof c === 'object' && isVector(c.embedding));
+  const list = candidates as unknown[];
+  const first = list.find((c) => isObject(c) && isVector(c.embedding)) as Record<string, unknown> | undefined;
   const dim = first ? (first.embedding as ArrayLike<number>).length : 0;
   if (dim === 0) return { json: toCoreJson(candidates), flat: EMPTY_F32, dim: 0 };
   const flat = new Float32Array(list.length * dim);
-  const packed = new Set<unknown>();
-  list.forEach((c, i) => {
-    const e = c !== null && typeof c === 'object' ? c.embedding : undefined;
-    if (isVector(e) && e.length === dim && Array.prototype.every.call(e, Number.isFinite)) {
-      flat.set(e, i * dim);
-      packed.add(c);
-    } else {
-      flat[i * dim] = Number.NaN;
+  let plain = true;
+  const stripped = list.map((c, i) => {
+    flat[i * dim] = Number.NaN;
+    if (!isObject(c)) {
+      plain = false;
+      return c;
     }
+    plain &&= isPlain(c);
+    const e = c.embedding;
+    if (isVector(e) && e.length === dim && allFinite(e)) {
+      flat.set(e, i * dim);
+      const { embedding: _packed, ...rest } = c;
+      return rest;
+    }
+    plain = false; // the core validates this embedding from the JSON
+    return c;
   });
-  const json = JSON.stringify(candidates, function (this: unknown, key: string, v: unknown) {
-    if (key === 'embedding' && packed.has(this)) return undefined;
-    return coreValue(v);
-  });
+  // The replacer (non-finite markers, typed arrays) is only needed when a value calls for it;
+  // without one, JSON.stringify stays on V8's fast path.
+  const json = plain ? JSON.stringify(stripped) : toCoreJson(stripped);
   return { json, flat, dim };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function isVector(v: unknown): v is ArrayLike<number> {
   return Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array;
+}
+
+function allFinite(v: ArrayLike<number>): boolean {
+  for (let i = 0; i < v.length; i += 1) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) return false;
+  }
+  return true;
+}
+
+/** Whether the fields the core reads hold no non-finite number (JSON would write `null`). */
+function isPlain(c: Record<string, unknown>): boolean {
+  for (const key of ['serverRank', 'serverScore', 'price']) {
+    const v = c[key];
+    if (typeof v === 'number' && !Number.isFinite(v)) return false;
+  }
+  const attributes = c.attributes;
+  if (isObject(attributes)) {
+    for (const key in attributes) {
+      const v = attributes[key];
+      if (typeof v === 'number' && !Number.isFinite(v)) return false;
+    }
+  }
+  return true;
 }
 
 /** Arguments of `settleReports`. */

@@ -16,10 +16,27 @@
 
 use std::fmt::Write as _;
 
-use crate::rank::{Prepared, RankOutput};
+use crate::rank::{ModelStatus, Prepared, RankOutput, RankerKind};
 
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// The wire names (as serde writes them), without serde's enum machinery.
+fn ranker_name(kind: RankerKind) -> &'static str {
+    match kind {
+        RankerKind::Server => "server",
+        RankerKind::Affinity => "affinity",
+        RankerKind::Model => "model",
+    }
+}
+
+fn status_name(status: ModelStatus) -> &'static str {
+    match status {
+        ModelStatus::Used => "used",
+        ModelStatus::NoSignal => "no_signal",
+        ModelStatus::Failed => "failed",
+    }
 }
 
 /// Writes `output` (ranked from `prepared`) in the compact form.
@@ -33,8 +50,7 @@ pub fn compact_json(output: &RankOutput, prepared: &[Prepared]) -> String {
     }
     let items = &output.items;
     let mut s = String::with_capacity(64 + items.len() * 24);
-    s.push_str("{\"ranker\":");
-    s.push_str(&json(&output.ranker));
+    let _ = write!(s, "{{\"ranker\":\"{}\"", ranker_name(output.ranker));
     s.push_str(",\"index\":[");
     for (i, it) in items.iter().enumerate() {
         let index = index_of.get(it.server_position).copied().unwrap_or(0);
@@ -75,7 +91,7 @@ pub fn compact_json(output: &RankOutput, prepared: &[Prepared]) -> String {
         json(&output.ignored_pins)
     );
     if let Some(status) = output.model_status {
-        let _ = write!(s, ",\"modelStatus\":{}", json(&status));
+        let _ = write!(s, ",\"modelStatus\":\"{}\"", status_name(status));
     }
     if let Some(reason) = &output.fallback_reason {
         let _ = write!(s, ",\"fallbackReason\":{}", json(reason));

@@ -149,23 +149,18 @@ impl Model {
     }
 
     /// The score of a candidate from its dot product and cross features.
-    fn score_of(&self, uv: f32, x: &CrossFeatures) -> f32 {
+    fn score_of(&self, uv: f32, x: &CrossFeatures, pre: &mut Vec<f32>) -> f32 {
         let d = &self.dense;
-        let mut input = [0.0f32; CROSS_COUNT + 1];
-        input[..CROSS_COUNT].copy_from_slice(x);
-        input[CROSS_COUNT] = uv;
-        let mut score = uv + dot(&d.cross, x);
-        for ((wrow, b), out) in d
-            .hidden
-            .chunks_exact(CROSS_COUNT + 1)
-            .zip(&d.hidden_bias)
-            .zip(&d.output)
-        {
-            let pre = b + dot(wrow, &input);
-            if pre > 0.0 {
-                score += out * pre;
+        pre.clear();
+        pre.extend_from_slice(&d.hidden_bias);
+        let hidden = pre.len();
+        if hidden > 0 {
+            let inputs = x.iter().chain(std::iter::once(&uv));
+            for (v, weights) in inputs.zip(d.hidden_t.chunks_exact(hidden)) {
+                super::kernel::axpy(pre, *v, weights);
             }
         }
+        let score = uv + dot(&d.cross, x) + super::kernel::relu_dot(pre, &d.output);
         finite_or_floor(score)
     }
 
@@ -234,13 +229,14 @@ impl Model {
     fn scores_with(&self, state: &CallState, prepared: &[Prepared]) -> (Vec<f32>, usize) {
         let mut rows = Vec::with_capacity(self.index.attribute_count());
         let mut ignored = 0;
+        let mut pre = Vec::with_capacity(self.dense.hidden_bias.len());
         let scores = prepared
             .iter()
             .zip(server_slots(prepared))
             .map(|(p, slot)| {
                 let (dot, x, bad) = self.features(state, p, slot, &mut rows);
                 ignored += usize::from(bad);
-                self.score_of(dot, &x)
+                self.score_of(dot, &x, &mut pre)
             })
             .collect();
         (scores, ignored)
