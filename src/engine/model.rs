@@ -206,13 +206,8 @@ impl Engine {
     /// Applies an event to the profile and, unless learning is paused or the product is
     /// sensitive (the profile's own rule), to the item memory. Nothing is saved.
     pub(super) fn learn(&mut self, event: &Event) {
-        let config = &self.options.profile;
-        let sensitive = config.is_sensitive(&event.attributes)
-            || event
-                .query
-                .as_deref()
-                .is_some_and(|q| config.is_sensitive_value(q));
-        if !self.profile.is_paused() && !sensitive {
+        let learns = crate::features::memory::learns_from(event, &self.options.profile);
+        if !self.profile.is_paused() && learns {
             let group = self.group_attribute().map(str::to_owned);
             let half_life = self.options.profile.half_life_ms();
             self.memory.observe(event, group.as_deref(), half_life);

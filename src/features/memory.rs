@@ -181,6 +181,17 @@ impl ItemMemory {
     }
 }
 
+/// Whether the memory may learn from `event`: never from a sensitive product or query (the
+/// profile's own guard, [`crate::profile::ProfileConfig::is_sensitive`]). The engine and the
+/// trainer's replay both ask this, so the memory means the same in both places.
+pub fn learns_from(event: &Event, config: &crate::profile::ProfileConfig) -> bool {
+    !(config.is_sensitive(&event.attributes)
+        || event
+            .query
+            .as_deref()
+            .is_some_and(|q| config.is_sensitive_value(q)))
+}
+
 impl ItemMemory {
     /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
