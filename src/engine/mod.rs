@@ -12,11 +12,14 @@ mod consent;
 mod model;
 mod personal;
 mod reports;
+mod sets;
 
 pub use compact::compact_json;
 pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
+use sets::CandidateSet;
+pub use sets::MAX_CANDIDATE_SETS;
 
 use serde::{Deserialize, Serialize};
 
@@ -125,16 +128,6 @@ const RANKING_CLOCK_MS: f64 = 3_600_000.0;
 
 fn ranking_time(now_ms: f64) -> f64 {
     (now_ms / RANKING_CLOCK_MS).floor() * RANKING_CLOCK_MS
-}
-
-/// Most candidate sets an engine keeps registered; registering more evicts the oldest.
-pub const MAX_CANDIDATE_SETS: usize = 8;
-
-/// A candidate list validated once and kept for repeated re-ranking by handle.
-struct CandidateSet {
-    handle: u32,
-    prepared: Vec<Prepared>,
-    dropped: Vec<DroppedCandidate>,
 }
 
 /// One page's Vitrine state.
@@ -302,7 +295,7 @@ impl Engine {
         Ok(self.rerank_prepared(&prepared, dropped, options, now_ms))
     }
 
-    fn rerank_prepared(
+    pub(super) fn rerank_prepared(
         &self,
         prepared: &[Prepared],
         mut dropped: Vec<DroppedCandidate>,
@@ -344,68 +337,6 @@ impl Engine {
         let (prepared, dropped) = rank::prepare(candidates)?;
         let output = self.rerank_prepared(&prepared, dropped, options, now_ms);
         Ok(compact_json(&output, &prepared))
-    }
-
-    /// [`Engine::rerank_set`], written in the compact form of [`compact_json`].
-    pub fn rerank_set_compact(
-        &self,
-        handle: u32,
-        options: &RerankOptions,
-        now_ms: f64,
-    ) -> Result<String, Error> {
-        options.validate()?;
-        let set = self.candidate_set(handle)?;
-        let output = self.rerank_prepared(&set.prepared, set.dropped.clone(), options, now_ms);
-        Ok(compact_json(&output, &set.prepared))
-    }
-
-    fn candidate_set(&self, handle: u32) -> Result<&CandidateSet, Error> {
-        self.candidate_sets
-            .iter()
-            .find(|s| s.handle == handle)
-            .ok_or_else(|| {
-                RankError::Malformed(format!("candidate set {handle} is not registered")).into()
-            })
-    }
-
-    /// Validates a candidate list once and keeps it for [`Engine::rerank_set`]; returns its
-    /// handle and the candidates left out. At most [`MAX_CANDIDATE_SETS`] are kept (the
-    /// oldest is released first).
-    pub fn register_candidates(
-        &mut self,
-        candidates: Vec<Candidate>,
-    ) -> Result<(u32, Vec<DroppedCandidate>), Error> {
-        let (prepared, dropped) = rank::prepare(candidates)?;
-        let handle = self.next_handle;
-        self.next_handle = self.next_handle.wrapping_add(1).max(1);
-        if self.candidate_sets.len() >= MAX_CANDIDATE_SETS {
-            self.candidate_sets.remove(0);
-        }
-        self.candidate_sets.push(CandidateSet {
-            handle,
-            prepared,
-            dropped: dropped.clone(),
-        });
-        Ok((handle, dropped))
-    }
-
-    /// Re-ranks a registered candidate set (see [`Engine::rerank`]).
-    pub fn rerank_set(
-        &self,
-        handle: u32,
-        options: &RerankOptions,
-        now_ms: f64,
-    ) -> Result<RankOutput, Error> {
-        options.validate()?;
-        let set = self.candidate_set(handle)?;
-        Ok(self.rerank_prepared(&set.prepared, set.dropped.clone(), options, now_ms))
-    }
-
-    /// Releases a registered candidate set; returns whether it existed.
-    pub fn release_candidates(&mut self, handle: u32) -> bool {
-        let before = self.candidate_sets.len();
-        self.candidate_sets.retain(|s| s.handle != handle);
-        before != self.candidate_sets.len()
     }
 
     /// The stored profile.
@@ -523,5 +454,7 @@ impl Engine {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod memory_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod model_tests;
