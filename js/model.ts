@@ -23,12 +23,8 @@ export interface ModelInfo {
   bytes: number;
   /** Item attributes the model embeds: send these on candidates. */
   attributes: string[];
-  /** Context fields the model reads. */
-  context: string[];
   /** Length of the candidate `embedding` the model projects (0: it uses none). */
   itemEmbeddingDim: number;
-  /** Whether the engine's profile settings equal the ones the model was trained with. */
-  profileMatches: boolean;
 }
 
 /** Whether a configured model ordered a result: see {@link RerankResult.modelStatus}. */

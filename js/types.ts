@@ -67,7 +67,10 @@ export interface Candidate {
   attributes?: Attributes;
   /** Price in the retailer's currency unit. */
   price?: number;
-  /** Optional item embedding (e.g. visual). */
+  /**
+   * Optional item embedding (e.g. visual), used by a ranking model that projects one of this
+   * length and by MMR diversity. Sent to the core as one `Float32Array` for the whole list.
+   */
   embedding?: number[] | Float32Array;
   /** Whether it can be bought now. Default: unknown (treated as in stock). */
   inStock?: boolean;

@@ -292,18 +292,19 @@ impl Engine {
     ) -> Result<RankOutput, Error> {
         options.validate()?;
         let (prepared, dropped) = rank::prepare(candidates)?;
-        Ok(self.rerank_prepared(&prepared, dropped, options, now_ms))
+        Ok(self.rerank_prepared(&prepared, None, dropped, options, now_ms))
     }
 
     pub(super) fn rerank_prepared(
         &self,
         prepared: &[Prepared],
+        cache: Option<&crate::model::ItemCache>,
         mut dropped: Vec<DroppedCandidate>,
         options: &RerankOptions,
         now_ms: f64,
     ) -> RankOutput {
         let now_ms = ranking_time(now_ms);
-        let (by_model, model_status, fallback_reason) = self.model_rank(prepared, now_ms);
+        let (by_model, model_status, fallback_reason) = self.model_rank(prepared, cache, now_ms);
         let (items, ranker) = match by_model {
             Some(items) => (items, RankerKind::Model),
             None if self.profile.is_empty() => (rank::server_order(prepared), RankerKind::Server),
@@ -335,7 +336,7 @@ impl Engine {
     ) -> Result<String, Error> {
         options.validate()?;
         let (prepared, dropped) = rank::prepare(candidates)?;
-        let output = self.rerank_prepared(&prepared, dropped, options, now_ms);
+        let output = self.rerank_prepared(&prepared, None, dropped, options, now_ms);
         Ok(compact_json(&output, &prepared))
     }
 

@@ -31,13 +31,8 @@ pub struct ModelInfo {
     pub bytes: usize,
     /// Item attributes the model embeds (send these on candidates).
     pub attributes: Vec<String>,
-    /// Context fields the model reads.
-    pub context: Vec<String>,
     /// Length of the candidate embedding the model projects (0: it uses none).
     pub item_embedding_dim: usize,
-    /// Whether the engine's profile settings equal those the model was trained with
-    /// (attributes, half-life, price bands); when false, history features drift.
-    pub profile_matches: bool,
 }
 
 /// The model slot of an engine.
@@ -77,11 +72,9 @@ pub fn attach_embeddings(
         return Ok(());
     }
     if dim == 0 || flat.len() != candidates.len().saturating_mul(dim) {
-        return Err(RankError::Malformed(format!(
-            "embedding buffer holds {} values; {} candidates × {dim} expected",
-            flat.len(),
-            candidates.len()
-        ))
+        return Err(RankError::Malformed(
+            "the embedding buffer must hold `dim` values per candidate".into(),
+        )
         .into());
     }
     for (candidate, row) in candidates.iter_mut().zip(flat.chunks_exact(dim)) {
@@ -104,19 +97,16 @@ impl Engine {
         match Model::from_bytes(bytes, pinned_sha256) {
             Ok(model) => {
                 let spec = model.index().spec();
-                let trained = model.index().profile_config();
-                let ours = &self.options.profile;
                 let info = ModelInfo {
                     name: model.metadata().name.clone(),
                     sha256: model.sha256().to_owned(),
                     bytes: bytes.len(),
                     attributes: spec.attributes.iter().map(|a| a.name.clone()).collect(),
-                    context: spec.context.iter().map(|c| c.name.clone()).collect(),
                     item_embedding_dim: spec.item_embedding_dim,
-                    profile_matches: trained.attributes == ours.attributes
-                        && trained.half_life_days == ours.half_life_days
-                        && trained.price_band_edges == ours.price_band_edges,
                 };
+                for set in &mut self.candidate_sets {
+                    set.cache = Some(model.item_cache(&set.prepared));
+                }
                 self.model = ModelSlot::Ready(Box::new(model));
                 Ok(info)
             }
@@ -162,17 +152,17 @@ impl Engine {
 
     /// Parses and sets the context from JSON text; unknown fields and wrong types are errors.
     pub fn set_context_json(&mut self, json: &str) -> Result<(), Error> {
-        let bad = |what: &str| Error::Options(format!("context: {what}"));
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| bad(&e.to_string()))?;
-        let fields = value.as_object().ok_or_else(|| bad("expected an object"))?;
+        let bad = || {
+            Error::Options(
+                "context must be { device?: string, locale?: string, utcOffsetMinutes?: integer }"
+                    .into(),
+            )
+        };
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|_| bad())?;
+        let fields = value.as_object().ok_or_else(bad)?;
         let mut input = ContextInput::default();
         for (name, v) in fields {
-            let text = || {
-                v.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| bad(&format!("{name} must be a string")))
-            };
+            let text = || v.as_str().map(str::to_owned).ok_or_else(bad);
             match name.as_str() {
                 "device" => input.device = Some(text()?),
                 "locale" => input.locale = Some(text()?),
@@ -180,10 +170,10 @@ impl Engine {
                     let minutes = v
                         .as_i64()
                         .and_then(|m| i32::try_from(m).ok())
-                        .ok_or_else(|| bad("utcOffsetMinutes must be an integer"))?;
+                        .ok_or_else(bad)?;
                     input.utc_offset_minutes = Some(minutes);
                 }
-                other => return Err(bad(&format!("unknown field `{other}`"))),
+                _ => return Err(bad()),
             }
         }
         self.set_context(&input);
@@ -195,12 +185,21 @@ impl Engine {
         &self.memory
     }
 
-    /// The product-group attribute of the loaded model, if any.
-    pub(super) fn group_attribute(&self) -> Option<&str> {
+    /// The loaded model, if one is ready.
+    pub(super) fn loaded_model(&self) -> Option<&Model> {
         match &self.model {
-            ModelSlot::Ready(model) => model.index().spec().group_attribute.as_deref(),
+            ModelSlot::Ready(model) => Some(model),
             _ => None,
         }
+    }
+
+    /// The product-group attribute of the loaded model, if any.
+    pub(super) fn group_attribute(&self) -> Option<&str> {
+        self.loaded_model()?
+            .index()
+            .spec()
+            .group_attribute
+            .as_deref()
     }
 
     /// Applies an event to the profile and, unless learning is paused or the product is
@@ -278,6 +277,7 @@ impl Engine {
     pub(super) fn model_rank(
         &self,
         prepared: &[Prepared],
+        cache: Option<&crate::model::ItemCache>,
         now_ms: f64,
     ) -> (Option<Vec<RankedItem>>, Option<ModelStatus>, Option<String>) {
         match &self.model {
@@ -288,7 +288,7 @@ impl Engine {
                 if signals.is_empty() {
                     return (None, Some(ModelStatus::NoSignal), None);
                 }
-                let ranking = model.rank(prepared, &signals);
+                let ranking = model.rank_cached(prepared, cache, &signals);
                 (Some(ranking.items), Some(ModelStatus::Used), None)
             }
         }

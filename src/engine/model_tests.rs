@@ -173,7 +173,6 @@ fn invalid_or_tampered_model_falls_back_and_says_so() {
         .load_model(&good, Some(&crate::model::sha256::sha256_hex(&good)))
         .unwrap();
     assert_eq!(info.attributes, ["colour", "section", "priceBand"]);
-    assert!(info.profile_matches);
     let out = engine
         .rerank(candidates(8), &RerankOptions::default(), NOW)
         .unwrap();
@@ -218,9 +217,20 @@ fn packed_embeddings_and_candidate_sets() {
         "NaN row: JSON kept"
     );
 
-    let mut engine = with_model();
+    // A set registered before the model loads gets its cache when it does.
+    let mut engine = Engine::open(MemoryStore::default(), granted(), SEED, NOW).unwrap();
+    let (early, _) = engine.register_candidates(candidates(20)).unwrap();
+    engine.load_model(&model_bytes(), None).unwrap();
     track(&mut engine, "purchase", "p", "Blue", "Party");
     let (handle, dropped) = engine.register_candidates(candidates(20)).unwrap();
+    assert_eq!(
+        engine
+            .rerank_set(early, &RerankOptions::default(), NOW)
+            .unwrap(),
+        engine
+            .rerank_set(handle, &RerankOptions::default(), NOW)
+            .unwrap()
+    );
     assert!(dropped.is_empty());
     let by_set = engine
         .rerank_set(handle, &RerankOptions::default(), NOW)
@@ -277,7 +287,10 @@ proptest! {
             },
             ..RerankOptions::default()
         };
+        let (handle, _) = engine.register_candidates(list.clone()).unwrap();
         let out = engine.rerank(list, &options, NOW).unwrap();
+        // A registered set (scored from its row cache) ranks exactly the same.
+        prop_assert_eq!(&engine.rerank_set(handle, &options, NOW).unwrap(), &out);
         // Only sensitive events: nothing personal was learned, so the server's order.
         let expected = if engine.shopper_signals(NOW).is_empty() { RankerKind::Server } else { RankerKind::Model };
         prop_assert_eq!(out.ranker, expected);

@@ -3,6 +3,7 @@
 
 use super::{compact_json, Engine};
 use crate::error::Error;
+use crate::model::ItemCache;
 use crate::product::Candidate;
 use crate::rank::options::RerankOptions;
 use crate::rank::{self, DroppedCandidate, Prepared, RankError, RankOutput};
@@ -15,6 +16,8 @@ pub(super) struct CandidateSet {
     pub(super) handle: u32,
     pub(super) prepared: Vec<Prepared>,
     pub(super) dropped: Vec<DroppedCandidate>,
+    /// Rows and embedding state for the loaded model (rebuilt when a model loads).
+    pub(super) cache: Option<ItemCache>,
 }
 
 impl Engine {
@@ -27,7 +30,13 @@ impl Engine {
     ) -> Result<String, Error> {
         options.validate()?;
         let set = self.candidate_set(handle)?;
-        let output = self.rerank_prepared(&set.prepared, set.dropped.clone(), options, now_ms);
+        let output = self.rerank_prepared(
+            &set.prepared,
+            set.cache.as_ref(),
+            set.dropped.clone(),
+            options,
+            now_ms,
+        );
         Ok(compact_json(&output, &set.prepared))
     }
 
@@ -36,7 +45,10 @@ impl Engine {
             .iter()
             .find(|s| s.handle == handle)
             .ok_or_else(|| {
-                RankError::Malformed(format!("candidate set {handle} is not registered")).into()
+                RankError::Malformed(
+                    "the candidate set is not registered (released or evicted)".into(),
+                )
+                .into()
             })
     }
 
@@ -53,10 +65,12 @@ impl Engine {
         if self.candidate_sets.len() >= MAX_CANDIDATE_SETS {
             self.candidate_sets.remove(0);
         }
+        let cache = self.loaded_model().map(|m| m.item_cache(&prepared));
         self.candidate_sets.push(CandidateSet {
             handle,
             prepared,
             dropped: dropped.clone(),
+            cache,
         });
         Ok((handle, dropped))
     }
@@ -70,7 +84,13 @@ impl Engine {
     ) -> Result<RankOutput, Error> {
         options.validate()?;
         let set = self.candidate_set(handle)?;
-        Ok(self.rerank_prepared(&set.prepared, set.dropped.clone(), options, now_ms))
+        Ok(self.rerank_prepared(
+            &set.prepared,
+            set.cache.as_ref(),
+            set.dropped.clone(),
+            options,
+            now_ms,
+        ))
     }
 
     /// Releases a registered candidate set; returns whether it existed.

@@ -34,7 +34,7 @@ use thiserror::Error;
 use crate::features::cross::CROSS_COUNT;
 use crate::features::{FeatureSpec, SpecError, SpecIndex};
 use format::{DType, Tensor};
-pub use score::{ModelRanking, ReasonKind};
+pub use score::{ItemCache, ModelRanking, ReasonKind};
 
 /// Why a model file (or a model built in memory) cannot be used.
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -50,6 +50,19 @@ pub struct ModelRanking {
     pub ignored_embeddings: usize,
 }
 
+/// What scoring needs from a candidate list that depends only on the candidates and the
+/// model: each candidate's item-table rows and whether its embedding is usable. Built once for
+/// a registered candidate set ([`Model::item_cache`]), it skips the vocabulary lookups on
+/// every re-rank.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemCache {
+    /// Candidate `i`'s rows are `rows[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+    /// Per candidate: 0 no embedding, 1 usable, 2 ignored (wrong length or values).
+    embedding: Vec<u8>,
+}
+
 /// Everything about the shopper that is fixed for one call.
 struct CallState {
     view: ShopperView,
@@ -123,18 +136,49 @@ impl Model {
         }
     }
 
+    /// The rows and embedding state of every candidate, for [`Model::rank_cached`].
+    pub fn item_cache(&self, prepared: &[Prepared]) -> ItemCache {
+        let mut cache = ItemCache::default();
+        for p in prepared {
+            cache.starts.push(cache.rows.len() as u32);
+            self.index.item_rows(&p.candidate, &mut cache.rows);
+            let state = match self.valid_embedding(p.candidate.embedding.as_ref()) {
+                (Some(_), _) => 1,
+                (None, true) => 2,
+                (None, false) => 0,
+            };
+            cache.embedding.push(state);
+        }
+        cache.starts.push(cache.rows.len() as u32);
+        cache
+    }
+
     /// A candidate's dot product and cross features (`rows` receives its item rows), and
-    /// whether its embedding had to be ignored.
+    /// whether its embedding had to be ignored. `cached`: the candidate's number in the
+    /// cache that was built for this list.
     fn features(
         &self,
         state: &CallState,
         p: &Prepared,
         slot: ServerSlot,
         rows: &mut Vec<u32>,
+        cached: Option<(&ItemCache, usize)>,
     ) -> (f32, CrossFeatures, bool) {
         rows.clear();
-        self.index.item_rows(&p.candidate, rows);
-        let (embedding, ignored) = self.valid_embedding(p.candidate.embedding.as_ref());
+        let (embedding, ignored) = match cached {
+            Some((cache, i)) => {
+                let (from, to) = (cache.starts[i] as usize, cache.starts[i + 1] as usize);
+                rows.extend_from_slice(&cache.rows[from..to]);
+                match cache.embedding[i] {
+                    1 => (p.candidate.embedding.as_deref(), false),
+                    state => (None, state == 2),
+                }
+            }
+            None => {
+                self.index.item_rows(&p.candidate, rows);
+                self.valid_embedding(p.candidate.embedding.as_ref())
+            }
+        };
         let mut dot: f32 = rows
             .iter()
             .map(|&r| state.row_scores.get(r as usize).copied().unwrap_or(0.0))
@@ -223,18 +267,24 @@ impl Model {
     /// ignored embeddings. Scores are finite.
     pub fn scores(&self, prepared: &[Prepared], signals: &ShopperSignals) -> (Vec<f32>, usize) {
         let state = self.call_state(signals);
-        self.scores_with(&state, prepared)
+        self.scores_with(&state, prepared, None)
     }
 
-    fn scores_with(&self, state: &CallState, prepared: &[Prepared]) -> (Vec<f32>, usize) {
+    fn scores_with(
+        &self,
+        state: &CallState,
+        prepared: &[Prepared],
+        cache: Option<&ItemCache>,
+    ) -> (Vec<f32>, usize) {
         let mut rows = Vec::with_capacity(self.index.attribute_count());
         let mut ignored = 0;
         let mut pre = Vec::with_capacity(self.dense.hidden_bias.len());
         let scores = prepared
             .iter()
             .zip(server_slots(prepared))
-            .map(|(p, slot)| {
-                let (dot, x, bad) = self.features(state, p, slot, &mut rows);
+            .enumerate()
+            .map(|(i, (p, slot))| {
+                let (dot, x, bad) = self.features(state, p, slot, &mut rows, cache.map(|c| (c, i)));
                 ignored += usize::from(bad);
                 self.score_of(dot, &x, &mut pre)
             })
@@ -245,8 +295,20 @@ impl Model {
     /// Re-ranks prepared candidates for a shopper: best first, ties in the server's order,
     /// with an explanation on the top [`MAX_EXPLAINED`] items that something personal lifted.
     pub fn rank(&self, prepared: &[Prepared], signals: &ShopperSignals) -> ModelRanking {
+        self.rank_cached(prepared, None, signals)
+    }
+
+    /// [`Model::rank`] with the [`ItemCache`] built for `prepared` (the same result, without
+    /// the per-candidate vocabulary lookups). A cache of another length is ignored.
+    pub fn rank_cached(
+        &self,
+        prepared: &[Prepared],
+        cache: Option<&ItemCache>,
+        signals: &ShopperSignals,
+    ) -> ModelRanking {
+        let cache = cache.filter(|c| c.embedding.len() == prepared.len());
         let state = self.call_state(signals);
-        let (scores, ignored) = self.scores_with(&state, prepared);
+        let (scores, ignored) = self.scores_with(&state, prepared, cache);
         let mut order: Vec<usize> = (0..prepared.len()).collect();
         // The same order as `rank::finalize`: score, then the server's position.
         crate::collections::sort_by(&mut order, |&a, &b| {
@@ -266,7 +328,9 @@ impl Model {
                 // those few rather than kept for every candidate.
                 let reason = (position < MAX_EXPLAINED)
                     .then(|| {
-                        let (_, x, _) = self.features(&state, &prepared[i], slots[i], &mut rows);
+                        let cached = cache.map(|c| (c, i));
+                        let (_, x, _) =
+                            self.features(&state, &prepared[i], slots[i], &mut rows, cached);
                         let (kind, row) = self.reason(&state, &rows, &x)?;
                         self.explain(kind, row, signals)
                     })
