@@ -9,6 +9,8 @@ export type VitrineErrorCode =
   | 'VITRINE_INVALID_OPTIONS'
   | 'VITRINE_STORAGE'
   | 'VITRINE_INVALID_MODEL'
+  | 'VITRINE_MODEL_HASH_MISMATCH'
+  | 'VITRINE_MODEL_UNAVAILABLE'
   | 'VITRINE_INVALID_CONSENT'
   | 'VITRINE_INVALID_QUIZ'
   | 'VITRINE_REPORT'
@@ -56,6 +58,19 @@ export class VitrineReportError extends VitrineError {
   }
 }
 
+/**
+ * A ranking model could not be used: `VITRINE_INVALID_MODEL` (corrupt, truncated, tampered,
+ * unsupported), `VITRINE_MODEL_HASH_MISMATCH` (not the pinned SHA-256) or
+ * `VITRINE_MODEL_UNAVAILABLE` (the fetch failed). Re-ranking falls back to the affinity ranker.
+ */
+export class VitrineModelError extends VitrineError {
+  /** Creates a model error. */
+  constructor(code: VitrineErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'VitrineModelError';
+  }
+}
+
 /** The wasm module could not be loaded, or a call came before `init()` resolved. */
 export class VitrineInitError extends VitrineError {
   /** Creates an init error. */
@@ -70,7 +85,9 @@ const CORE_CODES: ReadonlyMap<string, typeof VitrineError> = new Map<VitrineErro
   ['VITRINE_INVALID_EVENT', VitrineValidationError],
   ['VITRINE_INVALID_CANDIDATES', VitrineValidationError],
   ['VITRINE_INVALID_OPTIONS', VitrineValidationError],
-  ['VITRINE_INVALID_MODEL', VitrineValidationError],
+  ['VITRINE_INVALID_MODEL', VitrineModelError],
+  ['VITRINE_MODEL_HASH_MISMATCH', VitrineModelError],
+  ['VITRINE_MODEL_UNAVAILABLE', VitrineModelError],
   ['VITRINE_INVALID_CONSENT', VitrineValidationError],
   ['VITRINE_INVALID_QUIZ', VitrineValidationError],
   ['VITRINE_STORAGE', VitrineStorageError],

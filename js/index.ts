@@ -14,6 +14,7 @@
 
 import { LocalBackend, WorkerBackend, type Backend } from './backend.js';
 import { fromCoreError, VitrineError, VitrineInitError, VitrineValidationError } from './errors.js';
+import { browserContext, fetchModel, type ModelInfo } from './model.js';
 import { collectSide, randomSeed, toCoreJson, type CallSide, type Method } from './protocol.js';
 import { ReportTransport, type OutgoingBatch } from './transport.js';
 import type {
@@ -41,6 +42,7 @@ import type {
 
 export * from './errors.js';
 export type * from './types.js';
+export type { ModelInfo, ModelOptions, ModelStatus, ShoppingContext } from './model.js';
 
 /** Most warnings kept for `warnings()`; older ones are dropped. */
 const MAX_KEPT_WARNINGS = 50;
@@ -49,12 +51,55 @@ const DEFAULT_FLUSH_INTERVAL_MS = 30_000;
 
 let pending: Promise<Vitrine> | null = null;
 
-/** The core's result shape (the façade adds `candidate` to each item). */
+/**
+ * The core's compact result: parallel arrays over the ranked items (`index` into the caller's
+ * list, server position, score) and `[position, attribute, value, text]` reasons; the façade
+ * rebuilds the item objects from its own list (docs/MODEL.md).
+ */
 interface CoreRerankResult {
-  items: Omit<RankedItem, 'candidate'>[];
+  index: number[];
+  server: number[];
+  score: number[];
+  reasons: [number, string, string, string][];
   ranker: RerankResult['ranker'];
   dropped: RerankResult['dropped'];
   ignoredPins: RerankResult['ignoredPins'];
+  modelStatus?: RerankResult['modelStatus'];
+  fallbackReason?: string;
+}
+
+/**
+ * A candidate list registered once with {@link Vitrine.candidateSet} and re-ranked by handle:
+ * validation, parsing and embedding transfer happen once, so each `rerank(set)` only scores.
+ */
+export class CandidateSet<C extends Candidate = Candidate> {
+  /** The candidates as given. */
+  readonly candidates: readonly C[];
+  /** Candidates left out at registration (invalid, duplicate). */
+  readonly dropped: RerankResult['dropped'];
+  /** @internal The core's handle. */
+  readonly handle: number;
+
+  /** @internal Created by {@link Vitrine.candidateSet}. */
+  constructor(candidates: readonly C[], handle: number, dropped: RerankResult['dropped']) {
+    // A copy: the registered order is what the core's indices point into.
+    this.candidates = [...candidates];
+    this.handle = handle;
+    this.dropped = dropped;
+  }
+}
+
+/** Rebuilds the result items from the compact core result and the caller's list. */
+function expand<C extends Candidate>(result: CoreRerankResult, list: readonly C[]): RankedItem<C>[] {
+  const items: RankedItem<C>[] = result.index.map((i, position) => {
+    const candidate = list[i] as C;
+    return { id: candidate.id, score: result.score[position] ?? 0, position, serverPosition: result.server[position] ?? position, reason: null, candidate };
+  });
+  for (const [position, attribute, value, text] of result.reasons) {
+    const item = items[position];
+    if (item) item.reason = { attribute, value, text };
+  }
+  return items;
 }
 
 /**
@@ -96,6 +141,8 @@ function coreOptions(options: InitOptions): Record<string, unknown> {
   }
   return core;
 }
+
+type Fetched = { ok: true; bytes: Uint8Array } | { ok: false; error: unknown };
 
 async function openBackend(options: InitOptions): Promise<Backend> {
   const persist = options.memoryOnly !== true;
@@ -153,6 +200,13 @@ export class Vitrine {
 
   static async #create(options: InitOptions): Promise<Vitrine> {
     const onWarning = options.onWarning ?? ((w: VitrineWarning) => console.warn(`[vitrine] ${w.code}: ${w.message}`));
+    // The model downloads while the wasm compiles.
+    const model: Promise<Fetched> | null = options.model
+      ? fetchModel(options.model.url).then(
+          (bytes): Fetched => ({ ok: true, bytes }),
+          (error: unknown): Fetched => ({ ok: false, error }),
+        )
+      : null;
     let backend: Backend;
     try {
       backend = await openBackend(options);
@@ -162,8 +216,51 @@ export class Vitrine {
       throw new VitrineInitError('VITRINE_INIT_FAILED', `could not start the Vitrine engine: ${String(error)}`, { cause: error });
     }
     const vitrine = new Vitrine(backend, onWarning, options.reporting?.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS);
+    await vitrine.#call('setContext', browserContext());
+    if (model && options.model) {
+      // A model failure never fails init: the core records it, warns, and ranks without it.
+      const fetched = await model;
+      if (fetched.ok) await vitrine.#call('loadModel', { bytes: fetched.bytes, sha256: options.model.sha256 }).catch(() => undefined);
+      else await vitrine.#call('modelUnavailable', fromCoreError(fetched.error).message);
+    }
     if ((await vitrine.consent()).measurement === 'granted') vitrine.#transport.start();
     return vitrine;
+  }
+
+  /**
+   * Loads a ranking model from a URL (one static GET) or from bytes, and verifies it in wasm
+   * (format, checksum and, when `sha256` is given, the pinned hash). Rejects with
+   * {@link VitrineModelError} on failure; re-ranking then falls back to the affinity ranker and
+   * each result says so (`modelStatus: 'failed'`). A successful load replaces the model.
+   */
+  async loadModel(source: string | URL | BufferSource, sha256?: string): Promise<ModelInfo> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchModel(source);
+    } catch (error) {
+      const mapped = fromCoreError(error);
+      await this.#call('modelUnavailable', mapped.message);
+      throw mapped;
+    }
+    return (await this.#call('loadModel', { bytes, sha256 })) as ModelInfo;
+  }
+
+  /**
+   * Registers a candidate list once for repeated re-ranking ({@link Vitrine.rerank} accepts the
+   * returned set): the fast path for large lists re-ranked after every interaction. Up to 8
+   * sets are kept; registering more releases the oldest. Release sets you no longer need.
+   */
+  async candidateSet<C extends Candidate>(candidates: readonly C[]): Promise<CandidateSet<C>> {
+    if (!Array.isArray(candidates)) {
+      throw new VitrineValidationError('VITRINE_INVALID_CANDIDATES', 'candidates must be an array');
+    }
+    const { handle, dropped } = (await this.#call('registerCandidates', candidates)) as { handle: number; dropped: RerankResult['dropped'] };
+    return new CandidateSet(candidates, handle, dropped);
+  }
+
+  /** Frees a registered candidate set; re-ranking it afterwards returns the server's order with `fallback` set. */
+  async releaseCandidateSet(set: CandidateSet): Promise<void> {
+    await this.#call('releaseCandidates', set.handle);
   }
 
   /**
@@ -216,26 +313,31 @@ export class Vitrine {
    * so the page always has something to show; only input that is not a list of candidates
    * rejects (with {@link VitrineValidationError}).
    */
-  async rerank<C extends Candidate>(candidates: readonly C[], options?: RerankOptions): Promise<RerankResult<C>> {
-    if (!Array.isArray(candidates)) {
+  async rerank<C extends Candidate>(candidates: readonly C[] | CandidateSet<C>, options?: RerankOptions): Promise<RerankResult<C>> {
+    const set = candidates instanceof CandidateSet ? candidates : null;
+    const list = set ? set.candidates : candidates;
+    if (!Array.isArray(list)) {
       throw new VitrineValidationError('VITRINE_INVALID_CANDIDATES', 'candidates must be an array');
     }
     let result: CoreRerankResult;
     try {
-      result = (await this.#call('rerank', { candidates, options })) as CoreRerankResult;
+      result = (await (set
+        ? this.#call('rerankSet', { handle: set.handle, options })
+        : this.#call('rerank', { candidates: list, options }))) as CoreRerankResult;
     } catch (error) {
-      if (error instanceof VitrineValidationError) throw error;
       const failure = fromCoreError(error);
-      return { ...serverOrder(candidates, options), fallback: { code: failure.code, message: failure.message } };
+      if (error instanceof VitrineValidationError && !set) throw error;
+      return { ...serverOrder(list, options), fallback: { code: failure.code, message: failure.message } };
     }
-    const byId = new Map<string, C>();
-    for (const candidate of candidates) if (!byId.has(candidate.id)) byId.set(candidate.id, candidate);
-    return {
-      items: result.items.map((item) => ({ ...item, candidate: byId.get(item.id) as C })),
+    const out: RerankResult<C> = {
+      items: expand(result, list),
       ranker: result.ranker,
       dropped: result.dropped,
       ignoredPins: result.ignoredPins,
     };
+    if (result.modelStatus !== undefined) out.modelStatus = result.modelStatus;
+    if (result.fallbackReason !== undefined) out.fallbackReason = result.fallbackReason;
+    return out;
   }
 
   /** What Vitrine has learned and what the shopper stated in the quiz, in plain terms. */

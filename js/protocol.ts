@@ -27,7 +27,13 @@ export type Method =
   | 'quizAnswer'
   | 'quizEdit'
   | 'quizFinish'
-  | 'quizResult';
+  | 'quizResult'
+  | 'registerCandidates'
+  | 'rerankSet'
+  | 'releaseCandidates'
+  | 'loadModel'
+  | 'modelUnavailable'
+  | 'setContext';
 
 /** Arguments of `quizAnswer` / `quizEdit` (an empty answer removes it). */
 export interface QuizAnswerArgs {
@@ -39,6 +45,95 @@ export interface QuizAnswerArgs {
 export interface RerankArgs {
   candidates: unknown;
   options: unknown;
+}
+
+/** Arguments of `rerankSet`. */
+export interface RerankSetArgs {
+  handle: number;
+  options: unknown;
+}
+
+/** Arguments of `loadModel`. */
+export interface LoadModelArgs {
+  bytes: Uint8Array;
+  sha256: string | undefined;
+}
+
+/** Candidates ready for the core: JSON without the embeddings that travel in `flat`. */
+interface Packed {
+  json: string;
+  flat: Float32Array;
+  dim: number;
+}
+
+const EMPTY_F32 = new Float32Array(0);
+
+/**
+ * Moves candidate embeddings into one `Float32Array` (`dim` per candidate, `dim` from the
+ * first embedding): the core reads them as `&[f32]` instead of parsing JSON numbers. An
+ * embedding of another length or with non-finite values stays in the JSON (so the core
+ * still validates it) and its row starts with NaN ("none here").
+ */
+export function packCandidates(candidates: unknown): Packed {
+  if (!Array.isArray(candidates)) return { json: toCoreJson(candidates), flat: EMPTY_F32, dim: 0 };
+  const list = candidates as unknown[];
+  const first = list.find((c) => isObject(c) && isVector(c.embedding)) as Record<string, unknown> | undefined;
+  const dim = first ? (first.embedding as ArrayLike<number>).length : 0;
+  if (dim === 0) return { json: toCoreJson(candidates), flat: EMPTY_F32, dim: 0 };
+  const flat = new Float32Array(list.length * dim);
+  let plain = true;
+  const stripped = list.map((c, i) => {
+    flat[i * dim] = Number.NaN;
+    if (!isObject(c)) {
+      plain = false;
+      return c;
+    }
+    plain &&= isPlain(c);
+    const e = c.embedding;
+    if (isVector(e) && e.length === dim && allFinite(e)) {
+      flat.set(e, i * dim);
+      const { embedding: _packed, ...rest } = c;
+      return rest;
+    }
+    plain = false; // the core validates this embedding from the JSON
+    return c;
+  });
+  // The replacer (non-finite markers, typed arrays) is only needed when a value calls for it;
+  // without one, JSON.stringify stays on V8's fast path.
+  const json = plain ? JSON.stringify(stripped) : toCoreJson(stripped);
+  return { json, flat, dim };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isVector(v: unknown): v is ArrayLike<number> {
+  return Array.isArray(v) || v instanceof Float32Array || v instanceof Float64Array;
+}
+
+function allFinite(v: ArrayLike<number>): boolean {
+  for (let i = 0; i < v.length; i += 1) {
+    const x = v[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) return false;
+  }
+  return true;
+}
+
+/** Whether the fields the core reads hold no non-finite number (JSON would write `null`). */
+function isPlain(c: Record<string, unknown>): boolean {
+  for (const key of ['serverRank', 'serverScore', 'price']) {
+    const v = c[key];
+    if (typeof v === 'number' && !Number.isFinite(v)) return false;
+  }
+  const attributes = c.attributes;
+  if (isObject(attributes)) {
+    for (const key in attributes) {
+      const v = attributes[key];
+      if (typeof v === 'number' && !Number.isFinite(v)) return false;
+    }
+  }
+  return true;
 }
 
 /** Arguments of `settleReports`. */
@@ -88,11 +183,13 @@ export function runCore(core: VitrineCore, method: Method, arg: unknown): CoreRe
  * `null`), so the core still rejects them with a typed error.
  */
 export function toCoreJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (n) => (Number.isFinite(n) ? n : String(n)));
-    return v;
-  });
+  return JSON.stringify(value, (_key, v: unknown) => coreValue(v));
+}
+
+function coreValue(v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (n) => (Number.isFinite(n) ? n : String(n)));
+  return v;
 }
 
 function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
@@ -101,8 +198,27 @@ function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
       return core.track(toCoreJson(arg));
     case 'rerank': {
       const { candidates, options } = arg as RerankArgs;
-      return JSON.parse(core.rerank(toCoreJson(candidates), options === undefined ? '' : toCoreJson(options)));
+      const { json, flat, dim } = packCandidates(candidates);
+      return JSON.parse(core.rerank(json, options === undefined ? '' : toCoreJson(options), flat, dim));
     }
+    case 'registerCandidates': {
+      const { json, flat, dim } = packCandidates(arg);
+      return JSON.parse(core.registerCandidates(json, flat, dim));
+    }
+    case 'rerankSet': {
+      const { handle, options } = arg as RerankSetArgs;
+      return JSON.parse(core.rerankSet(handle, options === undefined ? '' : toCoreJson(options)));
+    }
+    case 'releaseCandidates':
+      return core.releaseCandidates(arg as number);
+    case 'loadModel': {
+      const { bytes, sha256 } = arg as LoadModelArgs;
+      return JSON.parse(core.loadModel(bytes, sha256));
+    }
+    case 'modelUnavailable':
+      return core.modelUnavailable(String(arg));
+    case 'setContext':
+      return core.setContext(JSON.stringify(arg));
     case 'profile':
       return JSON.parse(core.profile());
     case 'reset':

@@ -1,5 +1,7 @@
 /** Public types of the Vitrine npm API. */
 
+import type { ModelOptions, ModelStatus } from './model.js';
+
 /** Attribute name → value, as the retailer sends them (e.g. `{ productType: "Dress", colour: "Red" }`). */
 export type Attributes = Record<string, string | number | boolean>;
 
@@ -65,7 +67,10 @@ export interface Candidate {
   attributes?: Attributes;
   /** Price in the retailer's currency unit. */
   price?: number;
-  /** Optional item embedding (e.g. visual). */
+  /**
+   * Optional item embedding (e.g. visual), used by a ranking model that projects one of this
+   * length and by MMR diversity. Sent to the core as one `Float32Array` for the whole list.
+   */
   embedding?: number[] | Float32Array;
   /** Whether it can be bought now. Default: unknown (treated as in stock). */
   inStock?: boolean;
@@ -148,14 +153,21 @@ export interface IgnoredPin {
 export interface RerankResult<C extends Candidate = Candidate> {
   /** The valid candidates, best first. */
   items: RankedItem<C>[];
-  /** Which ranker ordered them: `server` (unchanged) or `affinity`. */
-  ranker: 'server' | 'affinity';
+  /** Which ranker ordered them: `server` (unchanged), `affinity`, or `model` (the loaded ranking model). */
+  ranker: 'server' | 'affinity' | 'model';
   /** Candidates left out, with the reason. */
   dropped: DroppedCandidate[];
   /** Pins that could not be honoured. */
   ignoredPins: IgnoredPin[];
   /** Set when the engine failed and the server's order was returned instead. */
   fallback?: { code: string; message: string };
+  /**
+   * Set when a ranking model was configured: `used`, `no_signal` (nothing personal yet:
+   * server order) or `failed` (it did not load or verify; another ranker was used).
+   */
+  modelStatus?: ModelStatus;
+  /** Why the configured model is not used (`CODE: message`), when `modelStatus` is `failed`. */
+  fallbackReason?: string;
 }
 
 /** How the profile learns. Every field optional. */
@@ -341,6 +353,12 @@ export interface InitOptions {
   consent?: ConsentUpdate;
   /** Reporting (measurement) options. */
   reporting?: ReportingOptions;
+  /**
+   * A ranking model to fetch (one same-origin static GET; it carries no data) and verify in
+   * wasm. A failure never rejects `init`: it warns (`VITRINE_MODEL_FALLBACK`) and re-ranking
+   * falls back to the affinity ranker.
+   */
+  model?: ModelOptions;
 }
 
 /** A consent decision as sites usually hold it. */

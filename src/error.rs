@@ -22,8 +22,13 @@ pub enum ErrorCode {
     InvalidOptions,
     /// `VITRINE_STORAGE`: storage failed in a way the caller must know about.
     Storage,
-    /// `VITRINE_INVALID_MODEL`: a ranking model file could not be used.
+    /// `VITRINE_INVALID_MODEL`: a ranking model file could not be used (corrupt, truncated,
+    /// unsupported version or features, bad pin syntax).
     InvalidModel,
+    /// `VITRINE_MODEL_HASH_MISMATCH`: the model file's SHA-256 is not the one the page pinned.
+    ModelHashMismatch,
+    /// `VITRINE_MODEL_UNAVAILABLE`: the model file could not be fetched.
+    ModelUnavailable,
     /// `VITRINE_INVALID_CONSENT`: `setConsent` got unknown keys, bad values or a bad TC string.
     InvalidConsent,
     /// `VITRINE_REPORT`: a report was refused (no consent, budget, queue or ledger full) or
@@ -42,6 +47,8 @@ impl ErrorCode {
             ErrorCode::InvalidOptions => "VITRINE_INVALID_OPTIONS",
             ErrorCode::Storage => "VITRINE_STORAGE",
             ErrorCode::InvalidModel => "VITRINE_INVALID_MODEL",
+            ErrorCode::ModelHashMismatch => "VITRINE_MODEL_HASH_MISMATCH",
+            ErrorCode::ModelUnavailable => "VITRINE_MODEL_UNAVAILABLE",
             ErrorCode::InvalidConsent => "VITRINE_INVALID_CONSENT",
             ErrorCode::Report => "VITRINE_REPORT",
             ErrorCode::InvalidQuiz => "VITRINE_INVALID_QUIZ",
@@ -54,9 +61,11 @@ impl ErrorCode {
             ErrorCode::InvalidEvent
             | ErrorCode::InvalidCandidates
             | ErrorCode::InvalidOptions
-            | ErrorCode::InvalidModel
             | ErrorCode::InvalidConsent
             | ErrorCode::InvalidQuiz => "VitrineValidationError",
+            ErrorCode::InvalidModel
+            | ErrorCode::ModelHashMismatch
+            | ErrorCode::ModelUnavailable => "VitrineModelError",
             ErrorCode::Storage => "VitrineStorageError",
             ErrorCode::Report => "VitrineReportError",
         }
@@ -84,6 +93,9 @@ pub enum Error {
     /// A ranking model could not be loaded.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// The ranking model file could not be fetched (reported by the page).
+    #[error("model file unavailable: {0}")]
+    ModelUnavailable(String),
     /// A consent update was invalid.
     #[error(transparent)]
     Consent(#[from] ConsentError),
@@ -104,7 +116,9 @@ impl Error {
             Error::Rank(_) => ErrorCode::InvalidCandidates,
             Error::Config(_) | Error::Options(_) => ErrorCode::InvalidOptions,
             Error::Storage(_) => ErrorCode::Storage,
+            Error::Model(ModelError::PinnedHashMismatch { .. }) => ErrorCode::ModelHashMismatch,
             Error::Model(_) => ErrorCode::InvalidModel,
+            Error::ModelUnavailable(_) => ErrorCode::ModelUnavailable,
             Error::Consent(_) => ErrorCode::InvalidConsent,
             Error::Report(_) => ErrorCode::Report,
             Error::Quiz(_) => ErrorCode::InvalidQuiz,

@@ -96,8 +96,8 @@ fn corrupt_profile_is_quarantined_not_destroyed() {
     assert!(serde_json::from_str::<Value>(&fresh).is_ok());
     assert_eq!(
         engine.erase(),
-        2,
-        "erase removes the profile and the quarantined copy"
+        3,
+        "erase removes the profile, the item memory and the quarantined copy"
     );
     assert!(keys("bad").is_empty());
 }
@@ -147,7 +147,7 @@ fn quota_exceeded_keeps_working_in_memory() {
         {"id":"c","attributes":{"colour":"Blue"}},
         {"id":"d","attributes":{"colour":"Blue"}}
     ]);
-    let ranked = parse(&engine.rerank(&candidates.to_string(), "").unwrap());
+    let ranked = parse(&engine.rerank(&candidates.to_string(), "", &[], 0).unwrap());
     assert_eq!(ranked["ranker"], "affinity");
     clear("quota");
 }
@@ -174,7 +174,9 @@ fn bad_input_becomes_a_typed_js_error() {
         error_field(&err, "code").as_deref(),
         Some("VITRINE_INVALID_EVENT")
     );
-    let err = engine.rerank(r#"{"not":"a list"}"#, "").unwrap_err();
+    let err = engine
+        .rerank(r#"{"not":"a list"}"#, "", &[], 0)
+        .unwrap_err();
     assert_eq!(
         error_field(&err, "code").as_deref(),
         Some("VITRINE_INVALID_CANDIDATES")
@@ -207,16 +209,18 @@ fn empty_profile_returns_server_order() {
     let engine = WasmEngine::new("", false, &SEED).unwrap();
     let ranked = parse(
         &engine
-            .rerank(r#"[{"id":"x","serverRank":1},{"id":"y","serverRank":0},{"id":"z","serverRank":2}]"#, "")
+            .rerank(r#"[{"id":"x","serverRank":1},{"id":"y","serverRank":0},{"id":"z","serverRank":2}]"#, "", &[], 0)
             .unwrap(),
     );
-    let ids: Vec<&str> = ranked["items"]
+    // The compact result: `index` points into the input list.
+    let order: Vec<u64> = ranked["index"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["id"].as_str().unwrap())
+        .map(|i| i.as_u64().unwrap())
         .collect();
-    assert_eq!(ids, ["y", "x", "z"]);
+    assert_eq!(order, [1, 0, 2], "y, x, z");
+    assert_eq!(ranked["server"], json!([0, 1, 2]));
     assert_eq!(ranked["ranker"], "server");
 }
 
@@ -260,4 +264,110 @@ fn consent_gates_storage_and_withdrawal_erases() {
         error_field(&err, "code").as_deref(),
         Some("VITRINE_INVALID_CONSENT")
     );
+}
+
+/// A small model built in Rust (seeded item rows, identity shopper transforms), as bytes.
+fn model_bytes() -> Vec<u8> {
+    use vitrine::features::{
+        price_band_vocabulary, FeatureSpec, ProfileSettings, Vocabulary, CROSS_FEATURES,
+    };
+    use vitrine::model::{Model, ModelMetadata, Weights};
+    let vocab = |name: &str, values: &[&str]| Vocabulary {
+        name: name.into(),
+        values: values.iter().map(|v| (*v).to_owned()).collect(),
+    };
+    let spec = FeatureSpec {
+        attributes: vec![
+            vocab("colour", &["Red", "Blue", "Black"]),
+            vocab("productType", &["Dress", "Shirt"]),
+            price_band_vocabulary(),
+        ],
+        group_attribute: None,
+        profile: ProfileSettings::from_config(&vitrine::profile::ProfileConfig::default()),
+        context: vec![vocab("device", &["mobile", "desktop"])],
+        dim: 4,
+        item_embedding_dim: 3,
+        hidden: 2,
+        cross_features: CROSS_FEATURES.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    let index = spec.clone().compile().unwrap();
+    let mut w = Weights::zeros(&index);
+    let mut state = 11u32;
+    w.item_table.mapv_inplace(|_| {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (state >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+    });
+    for i in 0..4 {
+        w.history_transform[(i, i)] = 1.0;
+    }
+    let metadata = ModelMetadata {
+        name: "web-test".into(),
+        spec,
+        training: Value::Null,
+    };
+    Model::new(metadata, w).unwrap().to_bytes().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn model_loads_reranks_and_a_tampered_one_falls_back() {
+    let ns = "web-model";
+    clear(ns);
+    let mut engine = WasmEngine::new(&granted(ns), true, &SEED).unwrap();
+    engine.track(CART_RED).unwrap();
+    let bytes = model_bytes();
+    let info = parse(&engine.load_model(&bytes, None).unwrap());
+    assert_eq!(info["name"], "web-test");
+    assert_eq!(info["bytes"], bytes.len());
+    assert!(
+        keys(ns).contains(&format!("{ns}:v1:memory")),
+        "the item memory is stored next to the profile"
+    );
+    let candidates = json!([
+        { "id": "a", "attributes": { "colour": "Blue", "productType": "Shirt" }, "price": 40 },
+        { "id": "b", "attributes": { "colour": "Black", "productType": "Shirt" }, "price": 40 },
+        { "id": "c", "attributes": { "colour": "Red", "productType": "Dress" }, "price": 40 },
+    ])
+    .to_string();
+    // Embeddings as one flat buffer: a, b packed; c's row starts with NaN (none).
+    let flat = [0.1, 0.2, 0.3, -0.1, 0.0, 0.5, f32::NAN, 0.0, 0.0];
+    let ranked = parse(&engine.rerank(&candidates, "", &flat, 3).unwrap());
+    assert_eq!(ranked["ranker"], "model");
+    assert_eq!(ranked["modelStatus"], "used");
+    assert_eq!(ranked["index"].as_array().unwrap().len(), 3);
+    assert!(
+        !ranked["reasons"].as_array().unwrap().is_empty(),
+        "{ranked}"
+    );
+    assert!(
+        engine.rerank(&candidates, "", &flat[..4], 3).is_err(),
+        "bad buffer length"
+    );
+
+    let mut tampered = bytes.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let err = engine.load_model(&tampered, None).unwrap_err();
+    assert_eq!(
+        error_field(&err, "code").as_deref(),
+        Some("VITRINE_INVALID_MODEL")
+    );
+    assert_eq!(
+        error_field(&err, "name").as_deref(),
+        Some("VitrineModelError")
+    );
+    let pin_err = engine.load_model(&bytes, Some("0".repeat(64))).unwrap_err();
+    assert_eq!(
+        error_field(&pin_err, "code").as_deref(),
+        Some("VITRINE_MODEL_HASH_MISMATCH")
+    );
+    let ranked = parse(&engine.rerank(&candidates, "", &[], 0).unwrap());
+    assert_eq!(ranked["ranker"], "affinity");
+    assert_eq!(ranked["modelStatus"], "failed");
+    let warnings = parse(&engine.take_warnings());
+    assert!(warnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "VITRINE_MODEL_FALLBACK"));
+    clear(ns);
 }

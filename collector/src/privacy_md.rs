@@ -91,6 +91,15 @@ pub fn render(m: &Manifest) -> String {
         }
         let _ = writeln!(s, "\nLabels: `{}`.\n", r.labels.join("`, `"));
     }
+    let _ = writeln!(s, "## Fetched (no data)\n\nRequests that are not reports carry no shopper data: static files only.\n\n| what | method | when | carries |\n| --- | --- | --- | --- |");
+    for f in &m.fetches {
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} |",
+            f.what, f.method, f.when, f.carries
+        );
+    }
+    let _ = writeln!(s);
     let _ = writeln!(
         s,
         "## Audit\n\n`audit()` returns the ledger: time, purpose, report type, exact payload bytes and ε of every report, kept {} days (at most {} entries), and counters of every report not sent (budget exhausted, queue or ledger full, rejected, expired, withdrawn).",

@@ -46,8 +46,8 @@ struct Args {
     /// used when there is no data).
     #[arg(long)]
     catalog: Option<PathBuf>,
-    /// Trained model file to offer (default: target/model/hm.bin under the root; none when
-    /// missing).
+    /// Trained model file to offer (default with the H&M data: target/model/hm.bin under the
+    /// root, none when missing; with a catalogue file: none).
     #[arg(long)]
     model: Option<PathBuf>,
     /// SQLite file for the report collector (created if missing), or `:memory:`.
@@ -63,8 +63,9 @@ async fn main() {
     }
 }
 
-/// Loads the shop from the H&M data or a catalogue file, as the options say.
-fn load_shop(args: &Args) -> Result<shop::Shop, String> {
+/// Loads the shop from the H&M data or a catalogue file, as the options say; `true` when it
+/// is the H&M data (the catalogue the default model is trained on).
+fn load_shop(args: &Args) -> Result<(shop::Shop, bool), String> {
     let default_data = args.root.join("../shared/data");
     let data = match (&args.data, &args.catalog) {
         (Some(dir), _) => Some(dir.clone()),
@@ -81,14 +82,14 @@ fn load_shop(args: &Args) -> Result<shop::Shop, String> {
             ));
         }
         let (catalog, baskets) = hm::load(&dir).map_err(|e| e.to_string())?;
-        return Ok(shop::Shop::new(catalog, baskets));
+        return Ok((shop::Shop::new(catalog, baskets), true));
     }
     let path = args
         .catalog
         .clone()
         .unwrap_or_else(|| args.root.join("catalog/demo.json"));
     let catalog = catalog::Catalog::load(&path).map_err(|e| e.to_string())?;
-    Ok(shop::Shop::new(catalog, Vec::new()))
+    Ok((shop::Shop::new(catalog, Vec::new()), false))
 }
 
 /// Opens the collector's database (`:memory:` or a file under the root).
@@ -112,13 +113,19 @@ fn collector(root: &Path, db: &str) -> Result<CollectorState, String> {
 
 async fn run(args: Args) -> Result<(), String> {
     let started = Instant::now();
-    let shop = load_shop(&args)?;
-    let model_path = args
-        .model
-        .clone()
-        .unwrap_or_else(|| args.root.join("target/model/hm.bin"));
-    let model = match model::ModelFile::load(&model_path) {
-        Ok(model) => model,
+    let (shop, hm_data) = load_shop(&args)?;
+    // The default model is trained on the H&M data: a catalogue file gets one only when
+    // `--model` names it (its vocabularies would not match another shop's values).
+    let model_path = match (&args.model, hm_data) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => Some(args.root.join("target/model/hm.bin")),
+        (None, false) => None,
+    };
+    let model = match model_path
+        .map(|path| model::ModelFile::load(&path))
+        .transpose()
+    {
+        Ok(model) => model.flatten(),
         // A stale default model must not stop the demo: warn and serve without one.
         Err(e) if args.model.is_none() => {
             eprintln!("vitrine-server: warning: {e}; serving without a model");

@@ -12,7 +12,7 @@ use crate::storage::MemoryStore;
 pub const WAITING_FOR_CONSENT: &str = "waiting for consent";
 
 /// Documents that exist only for personalization; withdrawing it erases them.
-const PERSONAL_DOCS: [&str; 2] = ["profile", "quiz"];
+const PERSONAL_DOCS: [&str; 3] = ["profile", "quiz", "memory"];
 
 impl Engine {
     /// Applies a consent update given as JSON: Vitrine purposes (`personalization`,
@@ -93,18 +93,23 @@ impl Engine {
     /// Reads the stored profile and quiz, then replays the events buffered before consent.
     fn start_personalization(&mut self, now_ms: f64) {
         self.load_personal_data(now_ms);
+        self.load_memory(now_ms);
         self.profile_loaded = true;
-        for event in self.buffer.iter() {
-            self.profile.apply(event, &self.options.profile);
+        let buffered: Vec<_> = self.buffer.iter().cloned().collect();
+        for event in &buffered {
+            self.learn(event);
         }
         self.buffer.clear();
         self.save_profile();
+        self.save_memory();
         self.save_quiz();
     }
 
     /// Withdrawal of personalization: the profile and its quarantined copies are erased.
     fn erase_personal_data(&mut self) {
         self.profile = Profile::default();
+        self.memory = crate::features::ItemMemory::default();
+        self.memory_writable = true;
         self.quiz = crate::quiz::state::QuizState::default();
         self.profile_loaded = false;
         self.buffer.clear();

@@ -7,17 +7,25 @@
 //! Consent gates storage (EDPB 2/2023): until a purpose is granted the engine neither reads
 //! nor writes the real store (see `Engine::set_consent`); events wait in a bounded in-memory buffer.
 
+mod compact;
 mod consent;
+mod model;
 mod personal;
 mod reports;
+mod sets;
 
+pub use compact::compact_json;
+pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
+use sets::CandidateSet;
+pub use sets::MAX_CANDIDATE_SETS;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::event::Event;
+use crate::features::{Context, ItemMemory};
 use crate::privacy::consent::{ConsentState, Disposition, PreConsentBuffer};
 use crate::privacy::reporting::{Reporting, ReportingConfig};
 use crate::privacy::rng::ChaCha20Rng;
@@ -28,7 +36,7 @@ use crate::quiz::bank::QuestionBank;
 use crate::quiz::state::QuizState;
 use crate::quiz::QuizConfig;
 use crate::rank::options::RerankOptions;
-use crate::rank::{self, RankError, RankOutput, RankerKind};
+use crate::rank::{self, DroppedCandidate, Prepared, RankError, RankOutput, RankerKind};
 use crate::storage::persist::{self, Keys, Warning};
 use crate::storage::{KeyValueStore, MemoryStore, StorageError};
 use reports::DailyEngagement;
@@ -148,6 +156,19 @@ pub struct Engine {
     bank: Option<QuestionBank>,
     /// Attribute values known to exist (candidates, bank), for category coverage.
     vocabulary: Vocabulary,
+    /// Item-level memory the model reads, stored under its own key next to the profile.
+    memory: ItemMemory,
+    /// False when an unreadable stored memory could not be quarantined (kept in memory).
+    memory_writable: bool,
+    /// The ranking model, if one was configured.
+    model: model::ModelSlot,
+    /// Device class and locale from the page.
+    context: Context,
+    /// The shopper's offset from UTC, for weekday and daypart.
+    utc_offset_minutes: i32,
+    /// Registered candidate sets, oldest first.
+    candidate_sets: Vec<CandidateSet>,
+    next_handle: u32,
 }
 
 impl Engine {
@@ -191,6 +212,13 @@ impl Engine {
             quiz: QuizState::default(),
             bank: None,
             vocabulary: Vocabulary::default(),
+            memory: ItemMemory::default(),
+            memory_writable: true,
+            model: model::ModelSlot::Empty,
+            context: Context::new(),
+            utc_offset_minutes: 0,
+            candidate_sets: Vec::new(),
+            next_handle: 1,
             options,
         };
         if !engine.options.consent.is_empty() {
@@ -217,8 +245,9 @@ impl Engine {
             .disposition(crate::privacy::Purpose::Personalization)
         {
             Disposition::Apply => {
-                self.profile.apply(event, &self.options.profile);
+                self.learn(event);
                 self.save_profile();
+                self.save_memory();
             }
             Disposition::Buffer => {
                 self.buffer.push(event.clone());
@@ -252,8 +281,9 @@ impl Engine {
         self.rerank(rank::parse_candidates(candidates)?, &options, now_ms)
     }
 
-    /// Re-ranks candidates: the server's order when the profile is empty, else the affinity
-    /// ranker's blend; then the options (exclusions, stock, long tail, diversity, caps, pins).
+    /// Re-ranks candidates: with a loaded model and any personal signal, the model; else the
+    /// server's order when the profile is empty, or the affinity ranker's blend; then the
+    /// options (exclusions, stock, long tail, diversity, caps, pins).
     pub fn rerank(
         &self,
         candidates: Vec<Candidate>,
@@ -261,23 +291,53 @@ impl Engine {
         now_ms: f64,
     ) -> Result<RankOutput, Error> {
         options.validate()?;
-        let (prepared, mut dropped) = rank::prepare(candidates)?;
+        let (prepared, dropped) = rank::prepare(candidates)?;
+        Ok(self.rerank_prepared(&prepared, None, dropped, options, now_ms))
+    }
+
+    pub(super) fn rerank_prepared(
+        &self,
+        prepared: &[Prepared],
+        cache: Option<&crate::model::ItemCache>,
+        mut dropped: Vec<DroppedCandidate>,
+        options: &RerankOptions,
+        now_ms: f64,
+    ) -> RankOutput {
         let now_ms = ranking_time(now_ms);
-        let (items, ranker) = if self.profile.is_empty() {
-            (rank::server_order(&prepared), RankerKind::Server)
-        } else {
-            let items =
-                rank::affinity::rank(&prepared, &self.profile, &self.options.profile, now_ms);
-            (items, RankerKind::Affinity)
+        let (by_model, model_status, fallback_reason) = self.model_rank(prepared, cache, now_ms);
+        let (items, ranker) = match by_model {
+            Some(items) => (items, RankerKind::Model),
+            None if self.profile.is_empty() => (rank::server_order(prepared), RankerKind::Server),
+            None => {
+                let items =
+                    rank::affinity::rank(prepared, &self.profile, &self.options.profile, now_ms);
+                (items, RankerKind::Affinity)
+            }
         };
-        let reranked = rank::options::apply(items, &prepared, options);
+        let reranked = rank::options::apply(items, prepared, options);
         dropped.extend(reranked.dropped);
-        Ok(RankOutput {
+        RankOutput {
             items: reranked.items,
             ranker,
             dropped,
             ignored_pins: reranked.ignored_pins,
-        })
+            model_status,
+            fallback_reason,
+        }
+    }
+
+    /// [`Engine::rerank`], written in the compact form of [`compact_json`] (what the wasm
+    /// glue returns).
+    pub fn rerank_compact(
+        &self,
+        candidates: Vec<Candidate>,
+        options: &RerankOptions,
+        now_ms: f64,
+    ) -> Result<String, Error> {
+        options.validate()?;
+        let (prepared, dropped) = rank::prepare(candidates)?;
+        let output = self.rerank_prepared(&prepared, None, dropped, options, now_ms);
+        Ok(compact_json(&output, &prepared))
     }
 
     /// The stored profile.
@@ -290,6 +350,8 @@ impl Engine {
     pub fn erase(&mut self) -> usize {
         self.profile = Profile::default();
         self.profile_writable = true;
+        self.memory = ItemMemory::default();
+        self.memory_writable = true;
         self.buffer.clear();
         self.quiz = QuizState::default();
         self.engagement = DailyEngagement::default();
@@ -392,3 +454,8 @@ impl Engine {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod memory_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod model_tests;

@@ -60,13 +60,17 @@ impl Engine {
                 .profile
                 .forget_value(target.attribute.as_deref(), value);
             removed += self.quiz.forget_value(target.attribute.as_deref(), value);
+            removed += self.memory.forget_value(target.attribute.as_deref(), value);
             self.install_quiz_preferences();
             self.save_quiz();
         }
         if let Some(item) = &target.item {
             removed += self.profile.forget_item(item);
+            let group = self.group_attribute().map(str::to_owned);
+            removed += self.memory.forget_item(item, group.as_deref());
         }
         self.save_profile();
+        self.save_memory();
         removed
     }
 
@@ -88,6 +92,7 @@ impl Engine {
         self.buffer.clear();
         self.quiz = QuizState::default();
         self.save_profile();
+        self.clear_memory();
         if self.profile_loaded {
             let key = self
                 .keys

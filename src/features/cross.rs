@@ -5,9 +5,9 @@
 //! session items have it), so each candidate then costs one vocabulary lookup per attribute
 //! and a handful of array reads. The same code feeds the trainer and the browser.
 
-use super::hash::FxMap;
 use super::shopper::Engagement;
 use super::{ShopperSignals, SpecIndex, WeightedValue};
+use crate::collections::VecMap;
 use crate::product::Candidate;
 
 /// Names of the cross features, in the order of [`CrossFeatures`]. A model lists them in its
@@ -82,8 +82,9 @@ pub struct ShopperView {
     quiz_share: Vec<f32>,
     session_count: Vec<f32>,
     session_norm: f32,
-    items: FxMap<String, [f32; 2]>,
-    groups: FxMap<String, [f32; 2]>,
+    // Sorted maps (the signals' own order): no hashing code of their own, binary-search lookups.
+    items: VecMap<String, [f32; 2]>,
+    groups: VecMap<String, [f32; 2]>,
     typical_price: Option<f64>,
     strength: f32,
     history_size: f32,
@@ -144,17 +145,16 @@ impl ShopperView {
             }
         }
         // (signed log weight, recency with a one-week half-life)
-        let to_fx =
-            |map: &crate::collections::VecMap<String, Engagement>| -> FxMap<String, [f32; 2]> {
-                map.iter()
-                    .map(|(k, e)| {
-                        (
-                            k.clone(),
-                            [signed_log(e.weight), (-e.days_since / 7.0).exp2() as f32],
-                        )
-                    })
-                    .collect()
-            };
+        let to_fx = |map: &VecMap<String, Engagement>| -> VecMap<String, [f32; 2]> {
+            map.iter()
+                .map(|(k, e)| {
+                    (
+                        k.clone(),
+                        [signed_log(e.weight), (-e.days_since / 7.0).exp2() as f32],
+                    )
+                })
+                .collect()
+        };
         ShopperView {
             history_pool,
             session_pool,

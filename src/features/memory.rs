@@ -181,6 +181,81 @@ impl ItemMemory {
     }
 }
 
+/// Whether the memory may learn from `event`: never from a sensitive product or query (the
+/// profile's own guard, [`crate::profile::ProfileConfig::is_sensitive`]). The engine and the
+/// trainer's replay both ask this, so the memory means the same in both places.
+pub fn learns_from(event: &Event, config: &crate::profile::ProfileConfig) -> bool {
+    !(config.is_sensitive(&event.attributes)
+        || event
+            .query
+            .as_deref()
+            .is_some_and(|q| config.is_sensitive_value(q)))
+}
+
+impl ItemMemory {
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.groups.is_empty() && self.session.is_empty()
+    }
+
+    /// Applies the profile's affinity retention: engagements older than `max_age_ms` go, and
+    /// with them the session and typical price once nothing recent is left. Returns how many.
+    pub fn expire(&mut self, now_ms: f64, max_age_ms: f64) -> usize {
+        let before = self.items.len() + self.groups.len() + self.session.len();
+        let fresh = |d: &Decayed| now_ms - d.1 <= max_age_ms;
+        self.items.retain(|_, d| fresh(d));
+        self.groups.retain(|_, d| fresh(d));
+        if self.items.is_empty() {
+            self.session.clear();
+        }
+        if now_ms - self.price.at_ms > max_age_ms {
+            self.price = PriceMean::default();
+        }
+        before - (self.items.len() + self.groups.len() + self.session.len())
+    }
+
+    /// Forgets one item: its engagement, its session entry and, when the session entry names
+    /// its product group (`group_attribute`), that group. Returns how many entries went.
+    pub fn forget_item(&mut self, id: &str, group_attribute: Option<&str>) -> usize {
+        let before = self.items.len() + self.groups.len() + self.session.len();
+        let groups: Vec<String> = self
+            .session
+            .iter()
+            .filter(|item| item.id == id)
+            .filter_map(|item| {
+                group_attribute
+                    .and_then(|g| item.attributes.get(g))
+                    .cloned()
+            })
+            .collect();
+        self.items.retain(|k, _| k != id);
+        self.groups.retain(|k, _| !groups.contains(k));
+        self.session.retain(|item| item.id != id);
+        before - (self.items.len() + self.groups.len() + self.session.len())
+    }
+
+    /// Forgets session items carrying an attribute value (in `attribute` only, or in any
+    /// attribute), so a forgotten value cannot come back through the session. Returns how many.
+    pub fn forget_value(&mut self, attribute: Option<&str>, value: &str) -> usize {
+        let before = self.session.len();
+        self.session.retain(|item| {
+            !item
+                .attributes
+                .iter()
+                .any(|(name, v)| v == value && attribute.map_or(true, |a| a == name))
+        });
+        before - self.session.len()
+    }
+}
+
+impl crate::storage::persist::Versioned for ItemMemory {
+    const DOC: &'static str = "memory";
+    const VERSION: u32 = MEMORY_VERSION;
+    fn repair(&mut self, _now_ms: f64) -> usize {
+        ItemMemory::repair(self)
+    }
+}
+
 fn bump(
     map: &mut VecMap<String, Decayed>,
     key: &str,

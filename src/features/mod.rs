@@ -171,12 +171,14 @@ fn compile_vocabularies(
     }
     let mut offsets = Vec::with_capacity(vocabularies.len());
     let mut lookups = Vec::with_capacity(vocabularies.len());
-    let mut names = std::collections::BTreeSet::new();
+    // At most MAX_SPEC_ATTRIBUTES names: a vector beats a set in code size.
+    let mut names: Vec<&str> = Vec::with_capacity(vocabularies.len());
     let mut next = 0usize;
     for vocab in vocabularies {
-        if !names.insert(vocab.name.as_str()) {
+        if names.contains(&vocab.name.as_str()) {
             return Err(SpecError::Duplicate(format!("{what} `{}`", vocab.name)));
         }
+        names.push(vocab.name.as_str());
         if vocab.values.len() > MAX_VOCABULARY {
             return Err(SpecError::OutOfRange {
                 what: "vocabulary size",

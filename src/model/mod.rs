@@ -22,6 +22,7 @@
 //! Weights live in ndarray arrays (no BLAS). The file format is in [`format`](mod@format).
 
 pub mod format;
+pub mod kernel;
 pub mod quant;
 pub mod score;
 pub mod sha256;
@@ -33,7 +34,7 @@ use thiserror::Error;
 use crate::features::cross::CROSS_COUNT;
 use crate::features::{FeatureSpec, SpecError, SpecIndex};
 use format::{DType, Tensor};
-pub use score::{ModelRanking, ReasonKind};
+pub use score::{ItemCache, ModelRanking, ReasonKind};
 
 /// Why a model file (or a model built in memory) cannot be used.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -280,6 +281,8 @@ pub struct Model {
     metadata: ModelMetadata,
     index: SpecIndex,
     weights: Weights,
+    /// The dense layers as plain vectors, for the scoring loop.
+    dense: kernel::Dense,
     sha256: String,
 }
 
@@ -298,6 +301,7 @@ impl Model {
         Ok(Model {
             metadata,
             index,
+            dense: kernel::Dense::of(&weights),
             weights,
             sha256: String::new(),
         })
@@ -308,13 +312,17 @@ impl Model {
     /// Integrity).
     pub fn from_bytes(bytes: &[u8], pinned_sha256: Option<&str>) -> Result<Model, ModelError> {
         let (metadata_json, tensors) = format::decode(bytes, pinned_sha256)?;
-        let metadata: ModelMetadata =
-            serde_json::from_str(metadata_json).map_err(|e| ModelError::Metadata(e.to_string()))?;
+        // Through a `Value`, whose deserializer the stored documents already link: a direct
+        // `from_str` would compile a second set of visitors for the metadata types.
+        let metadata: ModelMetadata = serde_json::from_str(metadata_json)
+            .and_then(serde_json::from_value)
+            .map_err(|e| ModelError::Metadata(e.to_string()))?;
         let index = metadata.spec.clone().compile()?;
         let weights = Weights::from_tensors(tensors, &Weights::zeros(&index))?;
         Ok(Model {
             metadata,
             index,
+            dense: kernel::Dense::of(&weights),
             weights,
             sha256: sha256::sha256_hex(bytes),
         })
@@ -350,4 +358,4 @@ impl Model {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests;
+pub(crate) mod tests;

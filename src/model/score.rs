@@ -6,9 +6,12 @@
 //! whose embedding contributed most is named. Values containing a guarded term are never
 //! named, and an item nothing personal lifted gets no reason.
 
-use ndarray::{Array1, ArrayView1};
+use std::borrow::Cow;
+
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
+use super::kernel::dot;
 use super::Model;
 use crate::features::cross::{idx, ServerSlot, CROSS_COUNT};
 use crate::features::CrossFeatures;
@@ -47,15 +50,28 @@ pub struct ModelRanking {
     pub ignored_embeddings: usize,
 }
 
+/// What scoring needs from a candidate list that depends only on the candidates and the
+/// model: each candidate's item-table rows and whether its embedding is usable. Built once for
+/// a registered candidate set ([`Model::item_cache`]), it skips the vocabulary lookups on
+/// every re-rank.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ItemCache {
+    /// Candidate `i`'s rows are `rows[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+    /// Per candidate: 0 no embedding, 1 usable, 2 ignored (wrong length or values).
+    embedding: Vec<u8>,
+}
+
 /// Everything about the shopper that is fixed for one call.
 struct CallState {
     view: ShopperView,
     /// `E · u` for every item-table row.
-    row_scores: Array1<f32>,
+    row_scores: Vec<f32>,
     /// `E · u_source` for history, session and quiz (for explanations).
-    source_row_scores: [Array1<f32>; 3],
+    source_row_scores: [Vec<f32>; 3],
     /// `Pᵀ · u`, so a candidate's embedding term is one dot product.
-    projected: Array1<f32>,
+    projected: Vec<f32>,
 }
 
 impl Model {
@@ -63,38 +79,48 @@ impl Model {
         let w = &self.weights;
         let view = ShopperView::new(&self.index, signals);
         let dim = self.index.spec().dim;
+        let items = flat(&w.item_table);
         let pool = |entries: &[(u32, f32)]| {
-            let mut acc = Array1::<f32>::zeros(dim);
+            let mut acc = vec![0.0f32; dim];
             for &(row, weight) in entries {
-                if (row as usize) < w.item_table.nrows() {
-                    acc.scaled_add(weight, &w.item_table.row(row as usize));
+                if let Some(r) = items.get(row as usize * dim..(row as usize + 1) * dim) {
+                    axpy(&mut acc, weight, r);
                 }
             }
             acc
         };
         let parts = [
-            w.history_transform.dot(&pool(&view.history_pool)),
-            w.session_transform.dot(&pool(&view.session_pool)),
-            w.quiz_transform.dot(&pool(&view.quiz_pool)),
+            matvec(&w.history_transform, &pool(&view.history_pool)),
+            matvec(&w.session_transform, &pool(&view.session_pool)),
+            matvec(&w.quiz_transform, &pool(&view.quiz_pool)),
         ];
-        let mut u = &parts[0] + &parts[1] + &parts[2] + &w.shopper_bias;
+        let mut u = w.shopper_bias.to_vec();
+        for part in &parts {
+            axpy(&mut u, 1.0, part);
+        }
+        let context = flat(&w.context_table);
         for &row in &view.context_rows {
-            if (row as usize) < w.context_table.nrows() {
-                u += &w.context_table.row(row as usize);
+            if let Some(r) = context.get(row as usize * dim..(row as usize + 1) * dim) {
+                axpy(&mut u, 1.0, r);
+            }
+        }
+        // Pᵀ·u: the sum of P's rows weighted by u.
+        let projection = flat(&w.embedding_projection);
+        let mut projected = vec![0.0f32; w.embedding_projection.ncols()];
+        if !projected.is_empty() {
+            for (ui, row) in u.iter().zip(projection.chunks_exact(projected.len())) {
+                axpy(&mut projected, *ui, row);
             }
         }
         CallState {
-            row_scores: w.item_table.dot(&u),
-            source_row_scores: parts.map(|p| w.item_table.dot(&p)),
-            projected: w.embedding_projection.t().dot(&u),
+            row_scores: matvec(&w.item_table, &u),
+            source_row_scores: parts.map(|p| matvec(&w.item_table, &p)),
+            projected,
             view,
         }
     }
 
-    fn valid_embedding<'a>(
-        &self,
-        embedding: Option<&'a Vec<f32>>,
-    ) -> (Option<ArrayView1<'a, f32>>, bool) {
+    fn valid_embedding<'a>(&self, embedding: Option<&'a Vec<f32>>) -> (Option<&'a [f32]>, bool) {
         let expected = self.index.spec().item_embedding_dim;
         match embedding {
             None => (None, false),
@@ -104,30 +130,61 @@ impl Model {
                     && e.iter()
                         .all(|v| v.is_finite() && v.abs() <= MAX_EMBEDDING_VALUE) =>
             {
-                (Some(ArrayView1::from(e.as_slice())), false)
+                (Some(e.as_slice()), false)
             }
             Some(_) => (None, true),
         }
     }
 
+    /// The rows and embedding state of every candidate, for [`Model::rank_cached`].
+    pub fn item_cache(&self, prepared: &[Prepared]) -> ItemCache {
+        let mut cache = ItemCache::default();
+        for p in prepared {
+            cache.starts.push(cache.rows.len() as u32);
+            self.index.item_rows(&p.candidate, &mut cache.rows);
+            let state = match self.valid_embedding(p.candidate.embedding.as_ref()) {
+                (Some(_), _) => 1,
+                (None, true) => 2,
+                (None, false) => 0,
+            };
+            cache.embedding.push(state);
+        }
+        cache.starts.push(cache.rows.len() as u32);
+        cache
+    }
+
     /// A candidate's dot product and cross features (`rows` receives its item rows), and
-    /// whether its embedding had to be ignored.
+    /// whether its embedding had to be ignored. `cached`: the candidate's number in the
+    /// cache that was built for this list.
     fn features(
         &self,
         state: &CallState,
         p: &Prepared,
         slot: ServerSlot,
         rows: &mut Vec<u32>,
+        cached: Option<(&ItemCache, usize)>,
     ) -> (f32, CrossFeatures, bool) {
         rows.clear();
-        self.index.item_rows(&p.candidate, rows);
-        let (embedding, ignored) = self.valid_embedding(p.candidate.embedding.as_ref());
+        let (embedding, ignored) = match cached {
+            Some((cache, i)) => {
+                let (from, to) = (cache.starts[i] as usize, cache.starts[i + 1] as usize);
+                rows.extend_from_slice(&cache.rows[from..to]);
+                match cache.embedding[i] {
+                    1 => (p.candidate.embedding.as_deref(), false),
+                    state => (None, state == 2),
+                }
+            }
+            None => {
+                self.index.item_rows(&p.candidate, rows);
+                self.valid_embedding(p.candidate.embedding.as_ref())
+            }
+        };
         let mut dot: f32 = rows
             .iter()
             .map(|&r| state.row_scores.get(r as usize).copied().unwrap_or(0.0))
             .sum();
         if let Some(e) = embedding {
-            dot += state.projected.dot(&e);
+            dot += super::kernel::dot(&state.projected, e);
         }
         let x = state
             .view
@@ -136,24 +193,18 @@ impl Model {
     }
 
     /// The score of a candidate from its dot product and cross features.
-    fn score_of(&self, dot: f32, x: &CrossFeatures) -> f32 {
-        let w = &self.weights;
-        let mut input = [0.0f32; CROSS_COUNT + 1];
-        input[..CROSS_COUNT].copy_from_slice(x);
-        input[CROSS_COUNT] = dot;
-        let linear: f32 = w.cross_weights.iter().zip(x).map(|(a, b)| a * b).sum();
-        let mut score = dot + linear;
-        for ((wrow, b), out) in w
-            .hidden_weights
-            .outer_iter()
-            .zip(&w.hidden_bias)
-            .zip(&w.output_weights)
-        {
-            let pre = b + wrow.iter().zip(&input).map(|(a, v)| a * v).sum::<f32>();
-            if pre > 0.0 {
-                score += out * pre;
+    fn score_of(&self, uv: f32, x: &CrossFeatures, pre: &mut Vec<f32>) -> f32 {
+        let d = &self.dense;
+        pre.clear();
+        pre.extend_from_slice(&d.hidden_bias);
+        let hidden = pre.len();
+        if hidden > 0 {
+            let inputs = x.iter().chain(std::iter::once(&uv));
+            for (v, weights) in inputs.zip(d.hidden_t.chunks_exact(hidden)) {
+                super::kernel::axpy(pre, *v, weights);
             }
         }
+        let score = uv + dot(&d.cross, x) + super::kernel::relu_dot(pre, &d.output);
         finite_or_floor(score)
     }
 
@@ -165,7 +216,7 @@ impl Model {
         x: &[f32; CROSS_COUNT],
     ) -> Option<(ReasonKind, Option<u32>)> {
         let cw = &self.weights.cross_weights;
-        let sum = |s: &Array1<f32>| {
+        let sum = |s: &Vec<f32>| {
             rows.iter()
                 .map(|&r| s.get(r as usize).copied().unwrap_or(0.0))
                 .sum::<f32>()
@@ -216,19 +267,26 @@ impl Model {
     /// ignored embeddings. Scores are finite.
     pub fn scores(&self, prepared: &[Prepared], signals: &ShopperSignals) -> (Vec<f32>, usize) {
         let state = self.call_state(signals);
-        self.scores_with(&state, prepared)
+        self.scores_with(&state, prepared, None)
     }
 
-    fn scores_with(&self, state: &CallState, prepared: &[Prepared]) -> (Vec<f32>, usize) {
+    fn scores_with(
+        &self,
+        state: &CallState,
+        prepared: &[Prepared],
+        cache: Option<&ItemCache>,
+    ) -> (Vec<f32>, usize) {
         let mut rows = Vec::with_capacity(self.index.attribute_count());
         let mut ignored = 0;
+        let mut pre = Vec::with_capacity(self.dense.hidden_bias.len());
         let scores = prepared
             .iter()
             .zip(server_slots(prepared))
-            .map(|(p, slot)| {
-                let (dot, x, bad) = self.features(state, p, slot, &mut rows);
+            .enumerate()
+            .map(|(i, (p, slot))| {
+                let (dot, x, bad) = self.features(state, p, slot, &mut rows, cache.map(|c| (c, i)));
                 ignored += usize::from(bad);
-                self.score_of(dot, &x)
+                self.score_of(dot, &x, &mut pre)
             })
             .collect();
         (scores, ignored)
@@ -237,8 +295,20 @@ impl Model {
     /// Re-ranks prepared candidates for a shopper: best first, ties in the server's order,
     /// with an explanation on the top [`MAX_EXPLAINED`] items that something personal lifted.
     pub fn rank(&self, prepared: &[Prepared], signals: &ShopperSignals) -> ModelRanking {
+        self.rank_cached(prepared, None, signals)
+    }
+
+    /// [`Model::rank`] with the [`ItemCache`] built for `prepared` (the same result, without
+    /// the per-candidate vocabulary lookups). A cache of another length is ignored.
+    pub fn rank_cached(
+        &self,
+        prepared: &[Prepared],
+        cache: Option<&ItemCache>,
+        signals: &ShopperSignals,
+    ) -> ModelRanking {
+        let cache = cache.filter(|c| c.embedding.len() == prepared.len());
         let state = self.call_state(signals);
-        let (scores, ignored) = self.scores_with(&state, prepared);
+        let (scores, ignored) = self.scores_with(&state, prepared, cache);
         let mut order: Vec<usize> = (0..prepared.len()).collect();
         // The same order as `rank::finalize`: score, then the server's position.
         crate::collections::sort_by(&mut order, |&a, &b| {
@@ -258,7 +328,9 @@ impl Model {
                 // those few rather than kept for every candidate.
                 let reason = (position < MAX_EXPLAINED)
                     .then(|| {
-                        let (_, x, _) = self.features(&state, &prepared[i], slots[i], &mut rows);
+                        let cached = cache.map(|c| (c, i));
+                        let (_, x, _) =
+                            self.features(&state, &prepared[i], slots[i], &mut rows, cached);
                         let (kind, row) = self.reason(&state, &rows, &x)?;
                         self.explain(kind, row, signals)
                     })
@@ -322,6 +394,29 @@ pub fn server_slots(prepared: &[Prepared]) -> impl Iterator<Item = ServerSlot> +
         list_len,
         max_abs_score,
     })
+}
+
+/// A matrix's values in row-major order, borrowed when it is laid out that way (always, for
+/// the arrays a model builds).
+fn flat(a: &Array2<f32>) -> Cow<'_, [f32]> {
+    a.as_slice()
+        .map_or_else(|| Cow::Owned(a.iter().copied().collect()), Cow::Borrowed)
+}
+
+/// `m · v`.
+fn matvec(m: &Array2<f32>, v: &[f32]) -> Vec<f32> {
+    let cols = m.ncols();
+    if cols == 0 {
+        return vec![0.0; m.nrows()];
+    }
+    flat(m).chunks_exact(cols).map(|row| dot(row, v)).collect()
+}
+
+/// `acc += a · x`.
+fn axpy(acc: &mut [f32], a: f32, x: &[f32]) {
+    for (y, x) in acc.iter_mut().zip(x) {
+        *y += a * x;
+    }
 }
 
 /// Scores are finite by construction; this keeps a pathological input from emitting NaN.

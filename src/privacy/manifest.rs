@@ -13,6 +13,7 @@ use super::reports::{FieldSpec, REPORT_ENDPOINT, SCHEMAS};
 use super::tcf::TcfMapping;
 use super::wire::{MAX_EPSILON, MAX_REPORT_BYTES};
 use super::DEFAULT_K_ANONYMITY;
+use crate::features::ItemMemory;
 use crate::profile::Profile;
 use crate::quiz::state::QuizState;
 use crate::storage::persist::{Keys, Versioned};
@@ -51,6 +52,13 @@ pub const STORAGE: &[StorageDeclaration] = &[
         content: "style-quiz answers (zero-party data): the products shown, like/dislike/skip, their attribute values, times; quiz progress",
         purpose: Purpose::Personalization,
         retention: "365 days after the quiz ends (configurable), an unfinished quiz expires sooner; until erased or personalization is withdrawn",
+    },
+    StorageDeclaration {
+        doc: <ItemMemory as Versioned>::DOC,
+        version: <ItemMemory as Versioned>::VERSION,
+        content: "item memory for the ranking model: decayed engagement weight per product id (at most 256) and per product group (at most 256), the newest 8 engaged items with their attributes and price, a decayed typical price. Sensitive products (e.g. maternity) and events while paused are never recorded",
+        purpose: Purpose::Personalization,
+        retention: "until erased, reset or personalization is withdrawn; weights halve every 14 days, engagements older than 180 days are dropped (the profile's affinity retention); forget({ item }) removes an item",
     },
     StorageDeclaration {
         doc: <Ledger as Versioned>::DOC,
@@ -140,6 +148,40 @@ pub struct ConsentFacts {
     pub tcf_v2_2: TcfMapping,
 }
 
+/// A request Vitrine makes that carries no shopper data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FetchEntry {
+    /// What is fetched.
+    pub what: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// A regular expression the request path matches (the egress audit checks requests with it).
+    pub path: &'static str,
+    /// When the request is made.
+    pub when: &'static str,
+    /// What the request carries.
+    pub carries: &'static str,
+}
+
+/// The fetches Vitrine makes: its wasm and, when the page configures one, the ranking model.
+pub const FETCHES: &[FetchEntry] = &[
+    FetchEntry {
+        what: "the WebAssembly core (vitrine_bg.wasm)",
+        method: "GET",
+        path: "vitrine_bg\\.wasm$",
+        when: "once, in Vitrine.init() (the URL can be overridden with init({ wasm }))",
+        carries: "nothing: a static file request, no query parameters, no body",
+    },
+    FetchEntry {
+        what: "the ranking model file",
+        method: "GET",
+        path: "\\.bin$",
+        when: "once, in Vitrine.init({ model: { url } }) or vitrine.loadModel(url), at the URL the page configures (same origin recommended)",
+        carries: "nothing: a static file request, no query parameters, no body, credentials only for the same origin; the file is verified (SHA-256, optional pin) before use",
+    },
+];
+
 /// Privacy and transport limits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -176,6 +218,8 @@ pub struct Manifest {
     pub storage: Vec<StorageEntry>,
     /// Every report type.
     pub reports: Vec<ReportEntry>,
+    /// Every request Vitrine makes that is not a report (they carry no data).
+    pub fetches: Vec<FetchEntry>,
     /// Limits.
     pub limits: Limits,
 }
@@ -228,6 +272,7 @@ pub fn build() -> Manifest {
                 default_epsilon: s.default_epsilon,
             })
             .collect(),
+        fetches: FETCHES.to_vec(),
         limits: Limits {
             daily_epsilon: DEFAULT_DAILY_EPSILON,
             max_epsilon_per_report: MAX_EPSILON,

@@ -98,6 +98,20 @@ pub enum RankerKind {
     Server,
     /// The affinity ranker (decayed attribute affinities blended with the server order).
     Affinity,
+    /// The loaded ranking model ([`crate::model::Model::rank`]).
+    Model,
+}
+
+/// Whether a configured ranking model ordered a result, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelStatus {
+    /// The model ranked the candidates.
+    Used,
+    /// The model is loaded but there is nothing personal to rank with (server order).
+    NoSignal,
+    /// The model failed to load or verify; another ranker was used (see `fallback_reason`).
+    Failed,
 }
 
 /// The result of a re-rank.
@@ -112,6 +126,12 @@ pub struct RankOutput {
     pub dropped: Vec<DroppedCandidate>,
     /// Pins that could not be honoured, with the reason.
     pub ignored_pins: Vec<options::IgnoredPin>,
+    /// Set when a ranking model was configured: used, not needed, or failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_status: Option<ModelStatus>,
+    /// Why the configured model was not used (its error code and message), when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_reason: Option<String>,
 }
 
 /// Parses candidates from JSON text.

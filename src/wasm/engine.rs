@@ -8,11 +8,13 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
 use super::store::LocalStore;
-use crate::engine::{Engine, EngineOptions, ForgetTarget};
+use crate::engine::{attach_embeddings, Engine, EngineOptions, ForgetTarget};
 use crate::error::Error;
 use crate::privacy::tcf::TcfMapping;
 use crate::quiz::state::Answer;
 use crate::quiz::QuizError;
+use crate::rank::options::RerankOptions;
+use crate::rank::{parse_candidates, RankError};
 use crate::storage::journal::JournaledStore;
 use crate::storage::MemoryStore;
 
@@ -34,6 +36,26 @@ fn parse_options(options: &str) -> Result<EngineOptions, JsValue> {
 fn parse_answer(answer: &str) -> Result<Answer, JsValue> {
     serde_json::from_value(serde_json::Value::String(answer.to_owned()))
         .map_err(|_| to_js(&QuizError::InvalidAnswer(answer.chars().take(32).collect()).into()))
+}
+
+/// Re-rank options from JSON text (empty for the defaults).
+fn parse_rerank_options(options: &str) -> Result<RerankOptions, JsValue> {
+    match options.trim() {
+        "" | "null" => Ok(RerankOptions::default()),
+        text => serde_json::from_str(text)
+            .map_err(|e| to_js(&RankError::InvalidOption(e.to_string()).into())),
+    }
+}
+
+/// Candidates from JSON text, with embeddings re-attached from one flat buffer.
+fn parse_packed(
+    candidates: &str,
+    embeddings: &[f32],
+    dim: usize,
+) -> Result<Vec<crate::product::Candidate>, JsValue> {
+    let mut list = parse_candidates(candidates).map_err(|e| to_js(&e.into()))?;
+    attach_embeddings(&mut list, embeddings, dim).map_err(|e| to_js(&e))?;
+    Ok(list)
 }
 
 /// Serialises a result as JSON text. Our own types always serialise (no non-string keys).
@@ -87,13 +109,79 @@ impl WasmEngine {
     }
 
     /// Re-ranks candidates (JSON array) with options (JSON object, or empty for the
-    /// defaults); returns `{ items, ranker, dropped, ignoredPins }` as JSON.
-    pub fn rerank(&self, candidates: &str, options: &str) -> Result<String, JsValue> {
-        let output = self
+    /// defaults). `embeddings` holds `dim` floats per candidate (empty: embeddings, if any,
+    /// are in the JSON); a row starting with NaN means none. Returns the compact result
+    /// (`{ ranker, index, server, score, reasons, dropped, ignoredPins, modelStatus?,
+    /// fallbackReason? }`, see `engine::compact_json`) as JSON.
+    pub fn rerank(
+        &self,
+        candidates: &str,
+        options: &str,
+        embeddings: &[f32],
+        dim: usize,
+    ) -> Result<String, JsValue> {
+        let options = parse_rerank_options(options)?;
+        let list = parse_packed(candidates, embeddings, dim)?;
+        self.0
+            .rerank_compact(list, &options, now_ms())
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Validates candidates once (as in `rerank`) and keeps them; returns
+    /// `{ handle, dropped }` as JSON for `rerankSet`.
+    #[wasm_bindgen(js_name = registerCandidates)]
+    pub fn register_candidates(
+        &mut self,
+        candidates: &str,
+        embeddings: &[f32],
+        dim: usize,
+    ) -> Result<String, JsValue> {
+        let list = parse_packed(candidates, embeddings, dim)?;
+        let (handle, dropped) = self.0.register_candidates(list).map_err(|e| to_js(&e))?;
+        Ok(format!(
+            r#"{{"handle":{handle},"dropped":{}}}"#,
+            json(&dropped)
+        ))
+    }
+
+    /// Re-ranks a registered candidate set with options (JSON, or empty); same result as
+    /// `rerank`.
+    #[wasm_bindgen(js_name = rerankSet)]
+    pub fn rerank_set(&self, handle: u32, options: &str) -> Result<String, JsValue> {
+        let options = parse_rerank_options(options)?;
+        self.0
+            .rerank_set_compact(handle, &options, now_ms())
+            .map_err(|e| to_js(&e))
+    }
+
+    /// Releases a registered candidate set.
+    #[wasm_bindgen(js_name = releaseCandidates)]
+    pub fn release_candidates(&mut self, handle: u32) -> bool {
+        self.0.release_candidates(handle)
+    }
+
+    /// Loads and verifies a model file; `sha256` (optional) pins its hash. Returns the model
+    /// info as JSON; on failure the engine falls back (and says so) and this throws a
+    /// `VitrineModelError`.
+    #[wasm_bindgen(js_name = loadModel)]
+    pub fn load_model(&mut self, bytes: &[u8], sha256: Option<String>) -> Result<String, JsValue> {
+        let info = self
             .0
-            .rerank_with_json(candidates, options, now_ms())
+            .load_model(bytes, sha256.as_deref())
             .map_err(|e| to_js(&e))?;
-        Ok(json(&output))
+        Ok(json(&info))
+    }
+
+    /// Records that the model file could not be fetched; results then say so.
+    #[wasm_bindgen(js_name = modelUnavailable)]
+    pub fn model_unavailable(&mut self, reason: &str) {
+        self.0.model_unavailable(reason);
+    }
+
+    /// Sets the coarse shopping context (JSON `{ device?, locale?, utcOffsetMinutes? }`).
+    #[wasm_bindgen(js_name = setContext)]
+    pub fn set_context(&mut self, context: &str) -> Result<(), JsValue> {
+        self.0.set_context_json(context).map_err(|e| to_js(&e))
     }
 
     /// Applies a consent update (JSON: Vitrine purposes or Consent Mode v2 keys); returns

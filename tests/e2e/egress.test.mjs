@@ -22,7 +22,7 @@ after(async () => {
   await server?.stop();
 });
 
-/** What the page may fetch: its own static files and the shop API (GET), and declared report endpoints (POST). */
+/** What the page may fetch: its own static files and the shop API (GET), declared data-free fetches (wasm, model file), and declared report endpoints (POST). */
 function classify(request, origin, manifest) {
   const url = new URL(request.url());
   const method = request.method();
@@ -31,6 +31,8 @@ function classify(request, origin, manifest) {
   const reportEndpoints = new Set(manifest.reports.map((r) => r.endpoint));
   if (method === 'POST') return reportEndpoints.has(url.pathname) ? null : `undeclared POST ${url.pathname}`;
   if (method !== 'GET') return `unexpected ${method} ${url.pathname}`;
+  // Declared data-free fetches (the wasm, a configured ranking model file).
+  if ((manifest.fetches ?? []).some((f) => f.method === method && new RegExp(f.path).test(url.pathname)) && !url.search) return null;
   // The storefront's own GETs carry only the page context (never the profile): the catalogue
   // summary for its navigation, candidates, products, the quiz bank, the model and its file.
   const site = /^\/($|build\/|style\.css|dist\/|model\/|api\/(catalog$|model$|candidates|quiz-bank|products\/))/;

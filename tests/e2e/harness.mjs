@@ -23,13 +23,15 @@ export const HAS_DATA = existsSync(path.join(DATA_DIR, 'hm_articles.csv.gz')) &&
 /**
  * Starts `vitrine-server` on 127.0.0.1:0; resolves with its base URL and a stop function.
  * It serves the bundled demo catalogue unless `data: true` asks for the H&M data (used only
- * when present) or `extraArgs` name a source.
+ * when present) or `extraArgs` name a source. `extraArgs` may carry its own `--root` (a site
+ * assembled under target/) instead of the repository's.
  */
 export async function startServer(extraArgs = [], { data = false } = {}) {
   const binary = path.join(ROOT, 'target/debug/vitrine-server');
+  const root = extraArgs.includes('--root') ? [] : ['--root', ROOT];
   const named = extraArgs.includes('--catalog') || extraArgs.includes('--data');
   const source = named ? [] : data && HAS_DATA ? ['--data', DATA_DIR] : ['--catalog', path.join(ROOT, 'catalog/demo.json')];
-  const child = spawn(binary, ['--root', ROOT, '--port', '0', '--db', ':memory:', ...source, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(binary, [...root, '--port', '0', '--db', ':memory:', ...source, ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000);

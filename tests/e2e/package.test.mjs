@@ -67,6 +67,6 @@ test('init twice returns one instance; bad input rejects with typed errors; memo
   assert.deepEqual(opts.ignoredPins.map((p) => p.reason), ['not_in_ranking']);
   await assert.rejects(a.rerank(candidates, { longTailBoost: 3 }), { code: 'VITRINE_INVALID_OPTIONS' });
   await assert.rejects(a.rerank(candidates, { shuffle: true }), { code: 'VITRINE_INVALID_OPTIONS' });
-  assert.equal(await a.erase(), 1, 'the in-memory profile key');
+  assert.equal(await a.erase(), 2, 'the in-memory profile and item-memory keys');
   assert.equal((await a.profile()).eventCount, 0);
 });

@@ -3,6 +3,7 @@
 //! ```text
 //! vitrine-trainer train --data ../shared/data --out target/model/hm.bin --seed 42
 //! vitrine-trainer eval  --data ../shared/data --model target/model/hm.bin
+//! vitrine-trainer bench-model --out target/model/bench.bin   # synthetic, no data needed
 //! ```
 //!
 //! `--data` defaults to `../shared/data` next to the repository. The data is read in place
@@ -11,6 +12,7 @@
 
 mod baselines;
 mod bench;
+mod bench_model;
 mod dataset;
 mod evaluate;
 mod examples;
@@ -58,6 +60,22 @@ enum Command {
     Eval(EvalArgs),
     /// Times model load and re-rank natively; writes target/bench/model_native.json.
     Bench(BenchArgs),
+    /// Writes a synthetic (untrained) model with a 64-d item embedding for the browser
+    /// benchmark and end-to-end tests; needs no data.
+    BenchModel(BenchModelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchModelArgs {
+    /// Output model file.
+    #[arg(long, default_value_os_t = repo_root().join("target/model/bench.bin"))]
+    pub out: PathBuf,
+    /// Random seed of the synthetic weights.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Length of the candidate embedding the model projects.
+    #[arg(long, default_value_t = 64)]
+    pub embedding_dim: usize,
 }
 
 #[derive(Debug, Args)]
@@ -170,6 +188,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Train(args) => pipeline::train(&args),
         Command::Eval(args) => pipeline::eval(&args),
+        Command::BenchModel(args) => bench_model::write(&args.out, args.seed, args.embedding_dim)
+            .map(|bytes| println!("wrote {} ({bytes} bytes)", args.out.display())),
         Command::Bench(args) => bench::run(&args.model, &args.out_dir).map(|report| {
             let at = |n: usize, dim: usize| report.rerank.iter().find(|t| t.candidates == n && t.embedding_dim == dim);
             let p50 = |n, dim| at(n, dim).map_or(0.0, |t| t.p50_ms);

@@ -436,7 +436,10 @@ pub fn replay(
             at_ms: f64::from(t.day) * DAY_MS + DAY_MS / 2.0,
         };
         profile.apply(&event, config);
-        memory.observe(&event, group, half_life);
+        // The browser's rule: sensitive products never reach the item memory.
+        if vitrine::features::memory::learns_from(&event, config) {
+            memory.observe(&event, group, half_life);
+        }
     }
     let quiz = quiz_proxy(data, case, quiz_attributes);
     let context = Context::new().at(now_ms, 0);

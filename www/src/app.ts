@@ -10,7 +10,7 @@ import { defineVitrineElements } from 'vitrine/elements';
 import { byId, el, getJson, setCurrency } from './dom.js';
 import { buildPage, categoryHref, parseRoute, type Page, type PageContext } from './pages.js';
 import { renderDebug, type CardActions } from './rows.js';
-import { Cart, type CatalogSummary, type ShopCandidate } from './shop.js';
+import { Cart, type CatalogSummary, type ServedModel, type ShopCandidate } from './shop.js';
 
 async function renderProfile(vitrine: Vitrine): Promise<void> {
   const view = await vitrine.profile();
@@ -73,6 +73,8 @@ async function main(): Promise<void> {
   // `?reportEveryMs=N` sends queued reports every N ms (the egress audit uses it; default 30 s).
   const reportEveryMs = Number(params.get('reportEveryMs')) || undefined;
   const catalogRequest = getJson<CatalogSummary>('/api/catalog');
+  // The server's trained model, pinned by the SHA-256 it publishes (fetched by init, verified in wasm).
+  const served = await catalogRequest.then((c) => (c.hasModel ? getJson<ServedModel>('/api/model') : null));
   const vitrine = await Vitrine.init({
     wasm: new URL('/dist/wasm/vitrine_bg.wasm', location.href),
     worker,
@@ -80,8 +82,7 @@ async function main(): Promise<void> {
     onWarning: (w) => warnings.push(w),
     ...(reportEveryMs ? { reporting: { flushIntervalMs: reportEveryMs } } : {}),
     ...(choice ? { consent: consentFor(choice) } : {}),
-    // TODO(model): js/types.ts has no `model` option on this branch yet. When it does, and
-    // catalog.hasModel, pass `model: { url, sha256 }` from GET /api/model here.
+    ...(served ? { model: { url: new URL(served.url, location.href), sha256: served.sha256 } } : {}),
   });
   const catalog = await catalogRequest;
   setCurrency(catalog.currency);

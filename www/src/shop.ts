@@ -23,6 +23,13 @@ export interface ProductDetail {
 }
 
 /** `GET /api/catalog`. */
+/** `GET /api/model`: the server's trained ranking model and its SHA-256 (for pinning). */
+export interface ServedModel {
+  url: string;
+  sha256: string;
+  bytes: number;
+}
+
 export interface CatalogSummary {
   source: string;
   currency: string;
