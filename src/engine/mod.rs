@@ -13,6 +13,7 @@ mod model;
 mod personal;
 mod reports;
 mod sets;
+mod stated;
 
 pub use compact::compact_json;
 pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
@@ -306,7 +307,10 @@ impl Engine {
         let now_ms = ranking_time(now_ms);
         let (by_model, model_status, fallback_reason) = self.model_rank(prepared, cache, now_ms);
         let (items, ranker) = match by_model {
-            Some(items) => (items, RankerKind::Model),
+            Some(mut items) => {
+                stated::honour_stated(&mut items, prepared, self.profile.stated_preferences());
+                (items, RankerKind::Model)
+            }
             None if self.profile.is_empty() => (rank::server_order(prepared), RankerKind::Server),
             None => {
                 let items =

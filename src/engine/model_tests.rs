@@ -20,6 +20,11 @@ pub(super) fn granted() -> EngineOptions {
 
 /// A small model of the trained one's shape: seeded item rows, identity shopper transforms.
 pub(super) fn model_bytes() -> Vec<u8> {
+    model_bytes_with_quiz_scale(0.5)
+}
+
+/// [`model_bytes`] with the quiz transform scaled by `quiz` (0: a model that ignores answers).
+fn model_bytes_with_quiz_scale(quiz: f32) -> Vec<u8> {
     let vocab = |name: &str, values: &[&str]| Vocabulary {
         name: name.into(),
         values: values.iter().map(|v| (*v).to_owned()).collect(),
@@ -53,7 +58,7 @@ pub(super) fn model_bytes() -> Vec<u8> {
     for i in 0..6 {
         w.history_transform[(i, i)] = 1.0;
         w.session_transform[(i, i)] = 0.5;
-        w.quiz_transform[(i, i)] = 0.5;
+        w.quiz_transform[(i, i)] = quiz;
     }
     w.cross_weights[crate::features::cross::idx::AFFINITY] = 0.8;
     let metadata = ModelMetadata {
@@ -381,5 +386,92 @@ fn context_is_coarse_and_checked() {
         engine.shopper_signals(NOW).context.get("device"),
         Some("mobile"),
         "a rejected context changes nothing"
+    );
+}
+
+#[test]
+fn stated_quiz_answers_lift_the_model_ranking_toward_the_likes() {
+    // A model that learned nothing from quiz answers (as a trained one may): the engine's
+    // stated-preference prior must still honour them.
+    let mut engine = Engine::open(MemoryStore::default(), granted(), SEED, NOW).unwrap();
+    engine
+        .load_model(&model_bytes_with_quiz_scale(0.0), None)
+        .unwrap();
+    track(&mut engine, "purchase", "h1", "Red", "Party");
+    track(&mut engine, "view", "h2", "Red", "Basics");
+    let colour_of =
+        |id: &str| ["Red", "Blue", "Black", "White"][id[1..].parse::<usize>().unwrap() % 4];
+    let mean_blue_position = |out: &RankOutput| {
+        let blue: Vec<usize> = out
+            .items
+            .iter()
+            .filter(|i| colour_of(&i.id) == "Blue")
+            .map(|i| i.position)
+            .collect();
+        blue.iter().sum::<usize>() as f64 / blue.len() as f64
+    };
+    let before = engine
+        .rerank(candidates(12), &RerankOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(before.ranker, RankerKind::Model);
+
+    // Like every Blue question, dislike every Red one.
+    let bank: Vec<serde_json::Value> = (0..8)
+        .map(|i| {
+            let colour = ["Red", "Blue"][i % 2];
+            serde_json::json!({ "id": format!("q{i}"), "attributes": { "colour": colour, "section": "Basics" } })
+        })
+        .collect();
+    engine
+        .quiz_start(&serde_json::Value::Array(bank).to_string(), NOW)
+        .unwrap();
+    while let Some(q) = engine.quiz_next().unwrap() {
+        let index: usize = q.product_id[1..].parse().unwrap();
+        let answer = if index % 2 == 1 {
+            crate::quiz::state::Answer::Like
+        } else {
+            crate::quiz::state::Answer::Dislike
+        };
+        engine.quiz_answer(&q.product_id, answer, NOW).unwrap();
+    }
+    let after = engine
+        .rerank(candidates(12), &RerankOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(after.ranker, RankerKind::Model);
+    assert!(
+        mean_blue_position(&after) < mean_blue_position(&before),
+        "liked Blue items rise: {} -> {}",
+        mean_blue_position(&before),
+        mean_blue_position(&after)
+    );
+    let positions: Vec<usize> = after.items.iter().map(|i| i.position).collect();
+    assert_eq!(
+        positions,
+        (0..12).collect::<Vec<_>>(),
+        "positions are renumbered"
+    );
+    assert!(
+        after.items.windows(2).all(|w| w[0].score >= w[1].score),
+        "scores stay sorted"
+    );
+    let blue_in_top = |out: &RankOutput| {
+        out.items[..4]
+            .iter()
+            .filter(|i| colour_of(&i.id) == "Blue")
+            .count()
+    };
+    assert!(
+        blue_in_top(&after) > blue_in_top(&before) || blue_in_top(&after) == 3,
+        "more liked items in the top third: {} -> {}",
+        blue_in_top(&before),
+        blue_in_top(&after)
+    );
+    assert!(
+        after
+            .items
+            .iter()
+            .filter(|i| colour_of(&i.id) == "Blue")
+            .all(|i| i.reason.is_some()),
+        "lifted items say why"
     );
 }
