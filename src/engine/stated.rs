@@ -25,7 +25,7 @@ pub const QUIZ_REASON: &str = "Matches your quiz";
 
 /// Adds the stated-preference prior to model-ranked `items` and re-sorts them (stable: ties
 /// keep the model's order). `prepared` is the list the items were ranked from.
-pub fn honour_stated(items: &mut Vec<RankedItem>, prepared: &[Prepared], stated: &Stated) {
+pub fn honour_stated(items: &mut [RankedItem], prepared: &[Prepared], stated: &Stated) {
     if stated.is_empty() || items.len() < 2 {
         return;
     }
