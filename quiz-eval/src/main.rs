@@ -34,11 +34,14 @@ struct Args {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Rolling target weeks, ending on the last day of the sample.
-    #[arg(long, default_value_t = 12)]
+    #[arg(long, default_value_t = 40)]
     weeks: usize,
     /// Candidate-list length.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 1000)]
     candidates: usize,
+    /// Days of purchases before the week whose popularity orders the candidate list.
+    #[arg(long, default_value_t = 28)]
+    candidate_days: i32,
     /// Question-bank size.
     #[arg(long, default_value_t = 200)]
     bank_size: usize,
@@ -116,6 +119,7 @@ fn run(args: &Args, data: &data::Data) -> Result<(), Box<dyn std::error::Error>>
     let settings = Settings {
         weeks: args.weeks,
         candidates: args.candidates,
+        candidate_days: args.candidate_days,
         bank_size: args.bank_size,
         bank_days: 28,
         min_history: args.min_history,
@@ -271,7 +275,8 @@ fn run(args: &Args, data: &data::Data) -> Result<(), Box<dyn std::error::Error>>
         "protocol": {
             "data": "hm_transactions_customer_sample + hm_articles (read at run time)",
             "targetWeeks": settings.weeks, "firstTargetDay": first_start, "lastDay": last_day,
-            "candidates": settings.candidates, "candidateSource": "top articles of the previous 7 days in the shopper's past index groups",
+            "candidates": settings.candidates, "candidateDays": settings.candidate_days,
+            "candidateSource": "the sample's most bought articles in the candidateDays before the week, in the shopper's past index groups",
             "bankSize": settings.bank_size, "bankSource": "SDK bank generated from articles bought in the 28 days before the target week",
             "offsetWeeks": args.offset_weeks, "minHistory": settings.min_history, "randomOrders": settings.random_orders,
             "answers": "like / dislike / skip from pre-target purchases only (see docs/QUIZ.md)",

@@ -144,7 +144,8 @@ pub struct ProfileConfig {
     /// Retention per data kind.
     pub retention: Retention,
     /// Weight of a fully confident quiz preference, in event-weight units (a purchase is 8).
-    /// 0 disables quiz influence on ranking. Default 6.
+    /// 0 disables quiz influence on ranking. Default 4 (chosen on the quiz evaluation's tuning
+    /// window, docs/QUIZ.md: a fully confident like counts half a purchase).
     pub quiz_weight: f64,
 }
 
@@ -173,7 +174,7 @@ impl Default for ProfileConfig {
             recent_items: 50,
             lifecycle: LifecycleConfig::default(),
             retention: Retention::default(),
-            quiz_weight: 6.0,
+            quiz_weight: 4.0,
         }
     }
 }

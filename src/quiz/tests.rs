@@ -166,6 +166,33 @@ fn the_quiz_stops_at_the_maximum_or_when_confident() {
 }
 
 #[test]
+fn a_dislike_steers_away_from_its_values_and_a_like_towards_them() {
+    let bank = bank(1);
+    let quiz = QuizConfig::default();
+    let profile = ProfileConfig::default();
+    let shares = |a: &str, b: &str| {
+        let f = |id: &str| bank.features(bank.position(id).unwrap()).to_vec();
+        let fb = f(b);
+        f(a).iter().filter(|x| fb.contains(x)).count()
+    };
+    for (answer, similar) in [(Answer::Dislike, false), (Answer::Like, true)] {
+        let mut state = QuizState::start(&bank, &quiz, 3, 0.0);
+        let first = state.next_question(&bank, &quiz).unwrap().product_id;
+        state
+            .answer(&bank, &first, answer, &profile, &quiz, 1.0)
+            .unwrap();
+        let next = state.next_question(&bank, &quiz).unwrap().product_id;
+        // A rejected product's values make answers predictable (more dislikes): ask elsewhere.
+        // A liked product's values make similar products the uncertain ones: ask about them.
+        assert_eq!(
+            shares(&first, &next) > 0,
+            similar,
+            "{answer:?}: {first} then {next}"
+        );
+    }
+}
+
+#[test]
 fn results_recover_the_shoppers_taste_and_feed_the_ranker() {
     let bank = bank(1);
     let quiz = QuizConfig::default();
