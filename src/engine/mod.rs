@@ -10,9 +10,11 @@
 mod consent;
 mod personal;
 mod reports;
+mod measure;
 
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
+pub use measure::{Arm, Assignment, ExperimentDay, Funnel, MeasurementState};
 
 use serde::{Deserialize, Serialize};
 
@@ -148,6 +150,8 @@ pub struct Engine {
     bank: Option<QuestionBank>,
     /// Attribute values known to exist (candidates, bank), for category coverage.
     vocabulary: Vocabulary,
+    /// Experiment records and the quiz-reported marker (measurement consent).
+    measure: measure::MeasurementState,
 }
 
 impl Engine {
@@ -191,6 +195,7 @@ impl Engine {
             quiz: QuizState::default(),
             bank: None,
             vocabulary: Vocabulary::default(),
+            measure: measure::MeasurementState::default(),
             options,
         };
         if !engine.options.consent.is_empty() {
@@ -293,6 +298,7 @@ impl Engine {
         self.buffer.clear();
         self.quiz = QuizState::default();
         self.engagement = DailyEngagement::default();
+        self.measure = measure::MeasurementState::default();
         self.reporting.erase(self.store.as_mut());
         self.warnings.extend(self.reporting.take_warnings());
         let prefix = self.keys.prefix();
