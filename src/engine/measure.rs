@@ -20,8 +20,7 @@ pub const MEASUREMENT_VERSION: u32 = 1;
 pub const MAX_EXPERIMENT_DAYS: usize = 16;
 
 /// An experiment arm, as the site assigned it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arm {
     /// The control arm.
     Control,
@@ -57,8 +56,7 @@ impl Arm {
 }
 
 /// How deep into the funnel a shopper went on a day: exposed < click < add_to_cart < purchase.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Funnel {
     /// Saw the experiment (set that day, or any tracked event while it was set).
     Exposed,
@@ -81,6 +79,18 @@ impl Funnel {
         }
     }
 
+    /// Parses the wire spelling.
+    pub fn parse(s: &str) -> Option<Funnel> {
+        [
+            Funnel::Exposed,
+            Funnel::Click,
+            Funnel::AddToCart,
+            Funnel::Purchase,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+    }
+
     fn of(kind: EventKind) -> Funnel {
         match kind {
             EventKind::Click => Funnel::Click,
@@ -92,8 +102,7 @@ impl Funnel {
 }
 
 /// The experiment the page declared with `setExperiment`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
     /// `[a-z0-9_-]{1,32}`.
     pub name: String,
@@ -102,8 +111,7 @@ pub struct Assignment {
 }
 
 /// One (experiment, UTC day): the arm and the deepest funnel event reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExperimentDay {
     /// The experiment.
     pub name: String,
@@ -117,12 +125,9 @@ pub struct ExperimentDay {
     pub reported: bool,
 }
 
-/// The stored `measurement` document.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct MeasurementState {
-    /// Schema version.
-    pub version: u32,
+/// The measurement state in memory.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Measurement {
     /// Start time of the last quiz reported (each quiz is reported at most once).
     pub quiz_reported: Option<f64>,
     /// The current experiment.
@@ -131,34 +136,103 @@ pub struct MeasurementState {
     pub days: Vec<ExperimentDay>,
 }
 
+/// The stored `measurement` document. Records are compact strings (a few derived types less
+/// in the wasm): the experiment as `name:arm`, each day as `name:arm:day:deepest:reported`
+/// (`day` the UTC day number, `reported` `0`/`1`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct MeasurementState {
+    /// Schema version.
+    pub version: u32,
+    /// Start time of the last quiz reported.
+    pub quiz_reported: Option<f64>,
+    /// `name:arm`.
+    pub experiment: Option<String>,
+    /// `name:arm:day:deepest:reported`, oldest first.
+    pub days: Vec<String>,
+}
+
 impl Versioned for MeasurementState {
     const DOC: &'static str = "measurement";
     const VERSION: u32 = MEASUREMENT_VERSION;
 
     fn repair(&mut self, now_ms: f64) -> usize {
         let before = self.days.len() + usize::from(self.experiment.is_some());
-        let oldest = Day::from_ms(now_ms).0.saturating_sub(MAX_REPORT_AGE_DAYS);
-        if self
-            .experiment
-            .as_ref()
-            .is_some_and(|a| validate_slug(&a.name).is_err())
-        {
-            self.experiment = None;
-        }
-        self.days
-            .retain(|d| validate_slug(&d.name).is_ok() && d.day.0 >= oldest);
-        self.days.sort_by_key(|d| d.day);
-        let excess = self.days.len().saturating_sub(MAX_EXPERIMENT_DAYS);
-        self.days.drain(..excess);
-        if self.quiz_reported.is_some_and(|t| !t.is_finite()) {
-            self.quiz_reported = None;
-        }
-        self.version = MEASUREMENT_VERSION;
-        before - self.days.len() - usize::from(self.experiment.is_some())
+        let clean = Measurement::from_doc(self, now_ms).to_doc();
+        *self = clean;
+        before.saturating_sub(self.days.len() + usize::from(self.experiment.is_some()))
     }
 }
 
-impl MeasurementState {
+fn parse_assignment(text: &str) -> Option<Assignment> {
+    let (name, arm) = text.split_once(':')?;
+    validate_slug(name).ok()?;
+    Some(Assignment {
+        name: name.to_owned(),
+        arm: Arm::parse(arm)?,
+    })
+}
+
+fn parse_day(text: &str) -> Option<ExperimentDay> {
+    let mut parts = text.split(':');
+    let assignment = parse_assignment(&format!("{}:{}", parts.next()?, parts.next()?))?;
+    let day = Day(parts.next()?.parse().ok()?);
+    let deepest = Funnel::parse(parts.next()?)?;
+    let reported = match parts.next()? {
+        "0" => false,
+        "1" => true,
+        _ => return None,
+    };
+    parts.next().is_none().then_some(ExperimentDay {
+        name: assignment.name,
+        arm: assignment.arm,
+        day,
+        deepest,
+        reported,
+    })
+}
+
+impl Measurement {
+    /// Reads the stored form; unreadable or too old records are dropped.
+    pub fn from_doc(doc: &MeasurementState, now_ms: f64) -> Measurement {
+        let mut m = Measurement {
+            quiz_reported: doc.quiz_reported.filter(|t| t.is_finite()),
+            experiment: doc.experiment.as_deref().and_then(parse_assignment),
+            days: doc.days.iter().filter_map(|d| parse_day(d)).collect(),
+        };
+        m.prune(now_ms);
+        m
+    }
+
+    /// The stored form.
+    pub fn to_doc(&self) -> MeasurementState {
+        MeasurementState {
+            version: MEASUREMENT_VERSION,
+            quiz_reported: self.quiz_reported,
+            experiment: self
+                .experiment
+                .as_ref()
+                .map(|a| format!("{}:{}", a.name, a.arm.as_str())),
+            days: self
+                .days
+                .iter()
+                .map(|d| {
+                    let reported = u8::from(d.reported);
+                    let (arm, deepest) = (d.arm.as_str(), d.deepest.as_str());
+                    format!("{}:{arm}:{}:{deepest}:{reported}", d.name, d.day.0)
+                })
+                .collect(),
+        }
+    }
+
+    /// Keeps the last [`MAX_EXPERIMENT_DAYS`] records of the last 7 days, oldest first.
+    fn prune(&mut self, now_ms: f64) {
+        let oldest = Day::from_ms(now_ms).0.saturating_sub(MAX_REPORT_AGE_DAYS);
+        self.days.retain(|d| d.day.0 >= oldest);
+        self.days.sort_by_key(|d| d.day);
+        let excess = self.days.len().saturating_sub(MAX_EXPERIMENT_DAYS);
+        self.days.drain(..excess);
+    }
     /// Raises the record of (current experiment, `day`) to at least `reached`.
     fn reach(&mut self, day: Day, reached: Funnel) {
         let Some(assignment) = self.experiment.clone() else {
@@ -243,7 +317,7 @@ impl Engine {
             return;
         };
         self.warnings.extend(loaded.warnings);
-        let stored = loaded.value;
+        let stored = Measurement::from_doc(&loaded.value, now_ms);
         let memory = &mut self.measure;
         memory.quiz_reported = match (memory.quiz_reported, stored.quiz_reported) {
             (Some(a), Some(b)) => Some(a.max(b)),
@@ -265,7 +339,7 @@ impl Engine {
                 None => memory.days.push(record),
             }
         }
-        memory.repair(now_ms);
+        memory.prune(now_ms);
         if loaded.writable {
             self.save_measurement();
         }
@@ -274,14 +348,12 @@ impl Engine {
     /// Measurement withdrawn: the experiment and its records go (memory and storage); the
     /// quiz marker stays, like the ledger, so a quiz is never reported twice.
     pub(super) fn withdraw_measurement(&mut self) {
-        let marker_only = MeasurementState {
-            version: MEASUREMENT_VERSION,
+        self.measure = Measurement {
             quiz_reported: self.measure.quiz_reported,
-            ..MeasurementState::default()
+            ..Measurement::default()
         };
-        self.measure = marker_only;
         let result = if self.measure.quiz_reported.is_some() {
-            persist::save(self.store.as_mut(), &self.keys, &self.measure)
+            persist::save(self.store.as_mut(), &self.keys, &self.measure.to_doc())
         } else {
             let key = self.keys.doc(MeasurementState::DOC, MEASUREMENT_VERSION);
             self.store.remove(&key)
@@ -297,8 +369,7 @@ impl Engine {
         if !self.consent.allows(Purpose::Measurement) {
             return;
         }
-        self.measure.version = MEASUREMENT_VERSION;
-        if let Err(e) = persist::save(self.store.as_mut(), &self.keys, &self.measure) {
+        if let Err(e) = persist::save(self.store.as_mut(), &self.keys, &self.measure.to_doc()) {
             let key = self.keys.doc(MeasurementState::DOC, MEASUREMENT_VERSION);
             self.on_write_error(e, &key);
         }

@@ -14,7 +14,7 @@ mod measure;
 
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
-pub use measure::{Arm, Assignment, ExperimentDay, Funnel, MeasurementState};
+pub use measure::{Arm, Assignment, ExperimentDay, Funnel, Measurement, MeasurementState};
 
 use serde::{Deserialize, Serialize};
 
@@ -151,7 +151,7 @@ pub struct Engine {
     /// Attribute values known to exist (candidates, bank), for category coverage.
     vocabulary: Vocabulary,
     /// Experiment records and the quiz-reported marker (measurement consent).
-    measure: measure::MeasurementState,
+    measure: measure::Measurement,
 }
 
 impl Engine {
@@ -195,7 +195,7 @@ impl Engine {
             quiz: QuizState::default(),
             bank: None,
             vocabulary: Vocabulary::default(),
-            measure: measure::MeasurementState::default(),
+            measure: measure::Measurement::default(),
             options,
         };
         if !engine.options.consent.is_empty() {
@@ -298,7 +298,7 @@ impl Engine {
         self.buffer.clear();
         self.quiz = QuizState::default();
         self.engagement = DailyEngagement::default();
-        self.measure = measure::MeasurementState::default();
+        self.measure = measure::Measurement::default();
         self.reporting.erase(self.store.as_mut());
         self.warnings.extend(self.reporting.take_warnings());
         let prefix = self.keys.prefix();

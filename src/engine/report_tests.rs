@@ -336,3 +336,33 @@ fn a_left_cart_is_a_cart_abandoner_until_a_purchase() {
     track(&mut engine, "add_to_cart", "m1", "Nursing bra", NOW + 2.0 * DAY);
     assert_eq!(engine.lifecycle_label(NOW + 3.0 * DAY), Some("customer"));
 }
+
+#[test]
+fn the_measurement_document_round_trips_and_drops_bad_records() {
+    use super::super::measure::{Measurement, MeasurementState};
+    use crate::storage::persist::Versioned;
+    let mut engine = open(BOTH, 10);
+    engine.set_experiment("hero", "control", NOW).unwrap();
+    track(&mut engine, "add_to_cart", "p1", "Dress", NOW + MINUTE);
+    let doc = engine.measure.to_doc();
+    assert_eq!(doc.experiment.as_deref(), Some("hero:control"));
+    let day = Day::from_ms(NOW).0;
+    assert_eq!(doc.days, [format!("hero:control:{day}:add_to_cart:0")]);
+    assert_eq!(Measurement::from_doc(&doc, NOW), engine.measure);
+    let mut tampered = MeasurementState {
+        experiment: Some("Bad Name:a".into()),
+        days: vec![
+            format!("ok:b:{day}:click:1"),
+            format!("ok:z:{day}:click:0"),
+            format!("ok:b:{day}:fly:0"),
+            format!("ok:b:{}:click:0", day - 30),
+            format!("ok:b:{day}:click:0:extra"),
+            "garbage".into(),
+        ],
+        quiz_reported: Some(f64::NAN),
+        ..MeasurementState::default()
+    };
+    assert_eq!(tampered.repair(NOW), 6, "five bad records and the bad experiment");
+    assert_eq!(tampered.days, [format!("ok:b:{day}:click:1")]);
+    assert_eq!((tampered.experiment, tampered.quiz_reported), (None, None));
+}

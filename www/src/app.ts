@@ -72,17 +72,32 @@ async function main(): Promise<void> {
   const worker = params.get('worker') === '1';
   // `?reportEveryMs=N` sends queued reports every N ms (the egress audit uses it; default 30 s).
   const reportEveryMs = Number(params.get('reportEveryMs')) || undefined;
+  // `?dailyEpsilon=N` raises the daily privacy budget (the egress audit sends all four report
+  // types in one day, 2.5 at the default ε, above the default budget of 2).
+  const dailyEpsilon = Number(params.get('dailyEpsilon')) || undefined;
+  const reporting = {
+    ...(reportEveryMs ? { flushIntervalMs: reportEveryMs } : {}),
+    ...(dailyEpsilon ? { dailyEpsilon } : {}),
+  };
   const catalogRequest = getJson<CatalogSummary>('/api/catalog');
   const vitrine = await Vitrine.init({
     wasm: new URL('/dist/wasm/vitrine_bg.wasm', location.href),
     worker,
     workerUrl: new URL('/dist/worker.js', location.href),
     onWarning: (w) => warnings.push(w),
-    ...(reportEveryMs ? { reporting: { flushIntervalMs: reportEveryMs } } : {}),
+    ...(reportEveryMs || dailyEpsilon ? { reporting } : {}),
     ...(choice ? { consent: consentFor(choice) } : {}),
     // TODO(model): js/types.ts has no `model` option on this branch yet. When it does, and
     // catalog.hasModel, pass `model: { url, sha256 }` from GET /api/model here.
   });
+  // `?experiment=name:arm` declares an A/B arm the way a site's experiment tool would.
+  const experiment = params.get('experiment')?.split(':');
+  if (experiment?.length === 2) {
+    const [name = '', arm = ''] = experiment;
+    await vitrine.setExperiment({ name, arm: arm as 'control' | 'a' | 'b' | 'c' }).catch((e: unknown) => {
+      status.textContent = `Experiment not set: ${e instanceof Error ? e.message : String(e)}`;
+    });
+  }
   const catalog = await catalogRequest;
   setCurrency(catalog.currency);
   byId('source').textContent = `Catalogue: ${catalog.source} · ${catalog.productCount.toLocaleString('en-GB')} products`;
