@@ -8,13 +8,13 @@
 //! nor writes the real store (see `Engine::set_consent`); events wait in a bounded in-memory buffer.
 
 mod consent;
+mod measure;
 mod personal;
 mod reports;
-mod measure;
 
+pub use measure::{Arm, Assignment, ExperimentDay, Funnel, Measurement, MeasurementState};
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
-pub use measure::{Arm, Assignment, ExperimentDay, Funnel, Measurement, MeasurementState};
 
 use serde::{Deserialize, Serialize};
 

@@ -81,7 +81,13 @@ fn an_experiment_day_is_reported_once_with_its_deepest_event() {
         let mut engine = open(BOTH, seed);
         engine.set_experiment("hero-banner", "b", NOW).unwrap();
         track(&mut engine, "view", "p1", "Dress", NOW + MINUTE);
-        track(&mut engine, "add_to_cart", "p1", "Dress", NOW + 2.0 * MINUTE);
+        track(
+            &mut engine,
+            "add_to_cart",
+            "p1",
+            "Dress",
+            NOW + 2.0 * MINUTE,
+        );
         track(&mut engine, "click", "p2", "Top", NOW + 3.0 * MINUTE);
         let _ = engine.next_report_batch(NOW + 4.0 * MINUTE);
         assert!(
@@ -143,18 +149,36 @@ fn experiments_need_measurement_and_ignore_guarded_events() {
     let mut engine = open(r#"{"personalization":"granted"}"#, 3);
     engine.set_experiment("hero", "a", NOW).unwrap();
     track(&mut engine, "purchase", "p1", "Dress", NOW + MINUTE);
-    assert!(engine.measure.days.is_empty(), "no measurement: nothing recorded");
+    assert!(
+        engine.measure.days.is_empty(),
+        "no measurement: nothing recorded"
+    );
     assert!(engine.next_report_batch(NOW + DAY).is_none());
-    assert!(engine.export_data().keys().all(|k| !k.contains("measurement")));
+    assert!(engine
+        .export_data()
+        .keys()
+        .all(|k| !k.contains("measurement")));
 
     engine
         .set_consent_json(r#"{"measurement":"granted"}"#, NOW + 2.0 * MINUTE)
         .unwrap();
     // A guarded purchase neither exposes nor advances the funnel.
-    track(&mut engine, "purchase", "m1", "Nursing bra", NOW + 3.0 * MINUTE);
+    track(
+        &mut engine,
+        "purchase",
+        "m1",
+        "Nursing bra",
+        NOW + 3.0 * MINUTE,
+    );
     assert!(engine.measure.days.is_empty());
     track(&mut engine, "click", "p2", "Dress", NOW + 4.0 * MINUTE);
-    track(&mut engine, "purchase", "m2", "Maternity dress", NOW + 5.0 * MINUTE);
+    track(
+        &mut engine,
+        "purchase",
+        "m2",
+        "Maternity dress",
+        NOW + 5.0 * MINUTE,
+    );
     assert_eq!(engine.measure.days[0].deepest, Funnel::Click);
     let _ = engine.next_report_batch(NOW + 6.0 * MINUTE);
     assert!(sent(&engine, ReportKind::Experiment, NOW).is_empty());
@@ -242,7 +266,10 @@ fn a_completed_quiz_is_reported_once_with_its_style() {
         let mut engine = open(BOTH, seed);
         take_quiz(&mut engine, 6, NOW);
         let _ = engine.next_report_batch(NOW + MINUTE);
-        assert!(sent(&engine, ReportKind::Quiz, NOW).is_empty(), "in progress today");
+        assert!(
+            sent(&engine, ReportKind::Quiz, NOW).is_empty(),
+            "in progress today"
+        );
         engine.quiz_finish(NOW + 2.0 * MINUTE);
         let _ = engine.next_report_batch(NOW + 3.0 * MINUTE);
         let _ = engine.next_report_batch(NOW + DAY);
@@ -269,8 +296,7 @@ fn an_unfinished_quiz_is_abandoned_the_next_day_and_never_reported_again() {
         runs.push(reports[0].clone());
         // Resumed and finished after a reload: the marker was persisted, no second report.
         let store = reload(&mut snapshot, engine.take_storage_writes());
-        let mut reopened =
-            Engine::open(store, options(BOTH, HIGH), [seed; 32], NOW + DAY).unwrap();
+        let mut reopened = Engine::open(store, options(BOTH, HIGH), [seed; 32], NOW + DAY).unwrap();
         take_quiz(&mut reopened, 2, NOW + DAY);
         reopened.quiz_finish(NOW + DAY + MINUTE);
         let _ = reopened.next_report_batch(NOW + 2.0 * DAY);
@@ -307,7 +333,11 @@ fn the_budget_defers_lower_priority_reports_without_dropping_them() {
     let kinds: Vec<ReportKind> = audit.entries.iter().map(|e| e.report_type).collect();
     assert_eq!(
         kinds,
-        [ReportKind::Engagement, ReportKind::Experiment, ReportKind::Quiz],
+        [
+            ReportKind::Engagement,
+            ReportKind::Experiment,
+            ReportKind::Quiz
+        ],
         "priority order until the budget is spent"
     );
     assert!(audit.epsilon_spent_today <= audit.daily_epsilon);
@@ -319,7 +349,11 @@ fn the_budget_defers_lower_priority_reports_without_dropping_them() {
         .iter()
         .map(|e| e.report_type)
         .collect();
-    assert_eq!(kinds.last(), Some(&ReportKind::Lifecycle), "lifecycle goes the next day");
+    assert_eq!(
+        kinds.last(),
+        Some(&ReportKind::Lifecycle),
+        "lifecycle goes the next day"
+    );
     assert_eq!(kinds.iter().filter(|k| **k == ReportKind::Quiz).count(), 1);
 }
 
@@ -328,12 +362,22 @@ fn a_left_cart_is_a_cart_abandoner_until_a_purchase() {
     let mut engine = open(BOTH, 9);
     track(&mut engine, "view", "p1", "Dress", NOW);
     track(&mut engine, "add_to_cart", "p1", "Dress", NOW + MINUTE);
-    assert_eq!(engine.lifecycle_label(NOW + 2.0 * MINUTE), Some("new"), "session still on");
+    assert_eq!(
+        engine.lifecycle_label(NOW + 2.0 * MINUTE),
+        Some("new"),
+        "session still on"
+    );
     assert_eq!(engine.lifecycle_label(NOW + DAY), Some("cart_abandoner"));
     track(&mut engine, "purchase", "p1", "Dress", NOW + DAY);
     assert_eq!(engine.lifecycle_label(NOW + 2.0 * DAY), Some("customer"));
     // A guarded add-to-cart is not a left cart.
-    track(&mut engine, "add_to_cart", "m1", "Nursing bra", NOW + 2.0 * DAY);
+    track(
+        &mut engine,
+        "add_to_cart",
+        "m1",
+        "Nursing bra",
+        NOW + 2.0 * DAY,
+    );
     assert_eq!(engine.lifecycle_label(NOW + 3.0 * DAY), Some("customer"));
 }
 
@@ -362,7 +406,11 @@ fn the_measurement_document_round_trips_and_drops_bad_records() {
         quiz_reported: Some(f64::NAN),
         ..MeasurementState::default()
     };
-    assert_eq!(tampered.repair(NOW), 6, "five bad records and the bad experiment");
+    assert_eq!(
+        tampered.repair(NOW),
+        6,
+        "five bad records and the bad experiment"
+    );
     assert_eq!(tampered.days, [format!("ok:b:{day}:click:1")]);
     assert_eq!((tampered.experiment, tampered.quiz_reported), (None, None));
 }

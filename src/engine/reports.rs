@@ -12,9 +12,9 @@ use crate::event::{Event, EventKind};
 use crate::privacy::queue::DeliveryOutcome;
 use crate::privacy::reporting::Audit;
 use crate::privacy::reports::{Report, ReportKind};
-use crate::privacy::{style, vocab};
 use crate::privacy::wire::Day;
 use crate::privacy::Purpose;
+use crate::privacy::{style, vocab};
 use crate::profile::activity::Segment;
 
 /// Engagement events needed in a day before its engagement report is worth its ε.

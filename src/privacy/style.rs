@@ -135,13 +135,21 @@ mod tests {
         assert_eq!(style_of("Shirt"), Some("classic"));
         assert_eq!(style_of("Lace"), Some("romantic"));
         assert_eq!(style_of("Umbrella"), None);
-        let liked = [("Lace", 0.4), ("Dress", 0.3), ("Black", 0.5), ("Solid", 0.1)];
+        let liked = [
+            ("Lace", 0.4),
+            ("Dress", 0.3),
+            ("Black", 0.5),
+            ("Solid", 0.1),
+        ];
         assert_eq!(quiz_style(liked), "romantic");
         assert_eq!(quiz_style([("Black", 0.5), ("Lace", 0.2)]), "minimal");
         // Ties go to the earlier label (classic before minimal).
         assert_eq!(quiz_style([("Black", 0.5), ("Shirt", 0.5)]), "classic");
         assert_eq!(quiz_style([("Umbrella", 0.9)]), UNCLASSIFIED);
-        assert_eq!(quiz_style([("Lace", -0.5), ("Pink", f64::NAN)]), UNCLASSIFIED);
+        assert_eq!(
+            quiz_style([("Lace", -0.5), ("Pink", f64::NAN)]),
+            UNCLASSIFIED
+        );
         assert_eq!(quiz_style([]), UNCLASSIFIED);
     }
 }
