@@ -105,13 +105,14 @@ pub fn quiz_style<'a>(liked: impl IntoIterator<Item = (&'a str, f64)>) -> &'stat
             *slot += weight;
         }
     }
-    let mut best: Option<(usize, f64)> = None;
+    let (mut best, mut best_score) = (None, 0.0);
     for (i, score) in scores.iter().enumerate() {
-        if *score > 0.0 && best.is_none_or(|(_, b)| *score > b) {
-            best = Some((i, *score));
+        // Strictly greater: ties go to the earlier label.
+        if *score > best_score {
+            (best, best_score) = (Some(i), *score);
         }
     }
-    best.map_or(UNCLASSIFIED, |(i, _)| vocab::QUIZ_OUTCOMES[i])
+    best.map_or(UNCLASSIFIED, |i| vocab::QUIZ_OUTCOMES[i])
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
