@@ -132,7 +132,7 @@ pub struct Measurement {
     pub quiz_reported: Option<f64>,
     /// The current experiment.
     pub experiment: Option<Assignment>,
-    /// Recent (experiment, day) records, oldest first.
+    /// Recent (experiment, day) records, in the order they were first seen.
     pub days: Vec<ExperimentDay>,
 }
 
@@ -148,7 +148,7 @@ pub struct MeasurementState {
     pub quiz_reported: Option<f64>,
     /// `name:arm`.
     pub experiment: Option<String>,
-    /// `name:arm:day:deepest:reported`, oldest first.
+    /// `name:arm:day:deepest:reported`.
     pub days: Vec<String>,
 }
 
@@ -175,7 +175,12 @@ fn parse_assignment(text: &str) -> Option<Assignment> {
 
 fn parse_day(text: &str) -> Option<ExperimentDay> {
     let mut parts = text.split(':');
-    let assignment = parse_assignment(&format!("{}:{}", parts.next()?, parts.next()?))?;
+    let (name, arm) = (parts.next()?, parts.next()?);
+    validate_slug(name).ok()?;
+    let assignment = Assignment {
+        name: name.to_owned(),
+        arm: Arm::parse(arm)?,
+    };
     let day = Day(parts.next()?.parse().ok()?);
     let deepest = Funnel::parse(parts.next()?)?;
     let reported = match parts.next()? {
@@ -225,14 +230,24 @@ impl Measurement {
         }
     }
 
-    /// Keeps the last [`MAX_EXPERIMENT_DAYS`] records of the last 7 days, oldest first.
+    /// Keeps the last [`MAX_EXPERIMENT_DAYS`] records of the last 7 days.
     fn prune(&mut self, now_ms: f64) {
         let oldest = Day::from_ms(now_ms).0.saturating_sub(MAX_REPORT_AGE_DAYS);
         self.days.retain(|d| d.day.0 >= oldest);
-        self.days.sort_by_key(|d| d.day);
-        let excess = self.days.len().saturating_sub(MAX_EXPERIMENT_DAYS);
-        self.days.drain(..excess);
+        self.trim();
     }
+
+    /// Drops the oldest records beyond [`MAX_EXPERIMENT_DAYS`] (no sort: one copy less of the
+    /// sorting code in the wasm; records are in insertion order, usually day order).
+    fn trim(&mut self) {
+        while self.days.len() > MAX_EXPERIMENT_DAYS {
+            let oldest = (0..self.days.len()).min_by_key(|&i| self.days[i].day);
+            if let Some(i) = oldest {
+                self.days.remove(i);
+            }
+        }
+    }
+
     /// Raises the record of (current experiment, `day`) to at least `reached`.
     fn reach(&mut self, day: Day, reached: Funnel) {
         let Some(assignment) = self.experiment.clone() else {
@@ -259,9 +274,7 @@ impl Measurement {
                     deepest: reached,
                     reported: false,
                 });
-                self.days.sort_by_key(|d| d.day);
-                let excess = self.days.len().saturating_sub(MAX_EXPERIMENT_DAYS);
-                self.days.drain(..excess);
+                self.trim();
             }
         }
     }
