@@ -231,7 +231,7 @@ impl Measurement {
     }
 
     /// Keeps the last [`MAX_EXPERIMENT_DAYS`] records of the last 7 days.
-    fn prune(&mut self, now_ms: f64) {
+    pub(super) fn prune(&mut self, now_ms: f64) {
         let oldest = Day::from_ms(now_ms).0.saturating_sub(MAX_REPORT_AGE_DAYS);
         self.days.retain(|d| d.day.0 >= oldest);
         self.trim();

@@ -414,3 +414,13 @@ fn the_measurement_document_round_trips_and_drops_bad_records() {
     assert_eq!(tampered.days, [format!("ok:b:{day}:click:1")]);
     assert_eq!((tampered.experiment, tampered.quiz_reported), (None, None));
 }
+
+#[test]
+fn an_experiment_day_older_than_the_report_age_is_forgotten_unsent() {
+    let mut engine = open(BOTH, 11);
+    engine.set_experiment("hero", "a", NOW).unwrap();
+    track(&mut engine, "click", "p1", "Dress", NOW + MINUTE);
+    let _ = engine.next_report_batch(NOW + 9.0 * DAY);
+    assert!(sent(&engine, ReportKind::Experiment, NOW + 9.0 * DAY).is_empty());
+    assert!(engine.measure.days.is_empty());
+}

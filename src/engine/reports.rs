@@ -1,6 +1,8 @@
 //! Which declared reports the engine derives from local state, and the transport hand-off.
 //!
-//! Each report type is submitted at most once per UTC day. The transport (JS) asks for a
+//! `engagement` and `lifecycle` are submitted at most once per UTC day, `experiment` once per
+//! (experiment, day) and `quiz` once per quiz (docs/PRIVACY-LDP.md, "What the engine
+//! reports"); none is derived from a guarded event. The transport (JS) asks for a
 //! batch with [`Engine::next_report_batch`], posts it, and hands the HTTP status back with
 //! [`Engine::settle_reports`]; the ledger holds every payload before it can leave.
 
@@ -161,6 +163,8 @@ impl Engine {
                 }
             }
         }
+        // Days past the report age can no longer be sent: forget them.
+        self.measure.prune(now_ms);
         for i in 0..self.measure.days.len() {
             let record = &self.measure.days[i];
             let finished = record.day < today || record.deepest == Funnel::Purchase;
