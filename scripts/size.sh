@@ -3,11 +3,11 @@
 # Fails when the wasm exceeds its gate. Also writes target/size.json.
 #
 # The target is 150 KiB gz (issue 2). Profile v2, the quiz, consent and LDP reporting took the
-# bundle to ~201 KB gz and rerank options to ~212 KB; see docs/SIZE.md for where the bytes go and the plan back under target.
+# bundle to ~201 KB gz and rerank options to ~212 KB, the issue 5 reports +5.7 KB; see docs/SIZE.md for where the bytes go and the plan back under target.
 # Until then the gate is a ratchet at the measured size, so nothing grows unnoticed.
 source "$(dirname "$0")/lib.sh"
 WASM_TARGET_GZ=$((150 * 1024))
-WASM_BUDGET_GZ=${WASM_BUDGET_GZ:-197000}
+WASM_BUDGET_GZ=${WASM_BUDGET_GZ:-202000}
 [ "${SKIP_BUILD:-0}" = 1 ] || bash scripts/build.sh >/dev/null
 wasm_gz=$(gzip -9c dist/wasm/vitrine_bg.wasm | wc -c)
 # The JS a page ships: the wasm-bindgen glue plus the wrapper modules.
