@@ -23,6 +23,7 @@ import type {
   ConsentChange,
   ConsentState,
   ConsentUpdate,
+  Experiment,
   ForgetTarget,
   ProfileSummary,
   QuizAnswer,
@@ -418,6 +419,21 @@ export class Vitrine {
   /** The most recent warnings (storage fallback, quarantined or repaired data), oldest first. */
   warnings(): VitrineWarning[] {
     return [...this.#warnings];
+  }
+
+  /**
+   * Declares the experiment arm your site assigned this shopper. With measurement consent,
+   * Vitrine records exposure and the deepest funnel event of each day (exposed < click <
+   * add_to_cart < purchase) from tracked events and sends one noised `experiment` report per
+   * (experiment, day): once the day is over, or at once when `purchase` is reached. Call it on
+   * every page that shows the experiment. Throws `VITRINE_INVALID_OPTIONS` for a bad name or arm.
+   */
+  async setExperiment(experiment: Experiment): Promise<void> {
+    const { name, arm } = (experiment ?? {}) as Partial<Record<'name' | 'arm', unknown>>;
+    if (typeof name !== 'string' || typeof arm !== 'string') {
+      throw new VitrineValidationError('VITRINE_INVALID_OPTIONS', 'setExperiment takes { name: string, arm: "control" | "a" | "b" | "c" }');
+    }
+    await this.#call('setExperiment', { name, arm });
   }
 
   /** Runs a core method: maps what it throws once, remembers traps, forwards warnings. */

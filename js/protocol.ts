@@ -33,7 +33,8 @@ export type Method =
   | 'releaseCandidates'
   | 'loadModel'
   | 'modelUnavailable'
-  | 'setContext';
+  | 'setContext'
+  | 'setExperiment';
 
 /** Arguments of `quizAnswer` / `quizEdit` (an empty answer removes it). */
 export interface QuizAnswerArgs {
@@ -263,6 +264,10 @@ function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
       return JSON.parse(core.quizFinish());
     case 'quizResult':
       return JSON.parse(core.quizResult());
+    case 'setExperiment': {
+      const { name, arm } = arg as ExperimentArgs;
+      return core.setExperiment(name, arm);
+    }
   }
 }
 
@@ -321,4 +326,10 @@ export function fromWire(wire: WireError): Error {
 /** 32 bytes from the platform CSPRNG: seeds report ids and local-DP noise. */
 export function randomSeed(): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(32));
+}
+
+/** Arguments of `setExperiment` (already checked to be strings by the API). */
+export interface ExperimentArgs {
+  name: string;
+  arm: string;
 }

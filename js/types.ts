@@ -470,3 +470,14 @@ export interface Audit {
   /** Whether the ledger survives a reload. */
   persistent: boolean;
 }
+
+/** An experiment arm the site assigned. */
+export type ExperimentArm = 'control' | 'a' | 'b' | 'c';
+
+/** What `setExperiment` takes: the experiment's name (`[a-z0-9_-]{1,32}`) and the shopper's arm. */
+export interface Experiment {
+  /** The experiment's name, sent with its reports: `[a-z0-9_-]{1,32}`. */
+  name: string;
+  /** The arm the site assigned this shopper. */
+  arm: ExperimentArm;
+}

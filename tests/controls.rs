@@ -263,12 +263,9 @@ fn bad_events_are_typed_errors_and_change_nothing() {
     );
 }
 
-/// Known gap (src/engine/reports.rs, not this branch's to edit): `count_engagement` does not
-/// apply the sensitive guard, so sensitive events are counted into the engagement report.
-/// The fix is one early return there (`if self.options.profile.is_sensitive(&event.attributes)
-/// { return; }`); then drop this `ignore`. Run it with `cargo test --test controls -- --ignored`.
+/// No report is derived from a guarded event: six sensitive purchases with measurement
+/// consent produce no engagement report (`count_engagement` applies the sensitive guard).
 #[test]
-#[ignore = "fails until src/engine/reports.rs applies the sensitive guard (see the doc comment)"]
 fn sensitive_events_are_never_reported() {
     let options = EngineOptions::from_json(
         r#"{"consent":{"personalization":"granted","measurement":"granted"}}"#,

@@ -46,7 +46,10 @@ impl Engine {
         for purpose in &change.granted {
             match purpose {
                 Purpose::Personalization => self.start_personalization(now_ms),
-                Purpose::Measurement => self.reporting.attach(self.store.as_mut(), now_ms),
+                Purpose::Measurement => {
+                    self.reporting.attach(self.store.as_mut(), now_ms);
+                    self.attach_measurement(now_ms);
+                }
             }
         }
         for purpose in &change.withdrawn {
@@ -55,6 +58,7 @@ impl Engine {
                 Purpose::Measurement => {
                     self.reporting.withdraw(self.store.as_mut(), now_ms);
                     self.engagement = Default::default();
+                    self.withdraw_measurement();
                 }
             }
         }

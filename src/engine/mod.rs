@@ -10,6 +10,7 @@
 mod compact;
 mod consent;
 mod model;
+mod measure;
 mod personal;
 mod reports;
 mod sets;
@@ -17,6 +18,7 @@ mod stated;
 
 pub use compact::compact_json;
 pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
+pub use measure::{Arm, Assignment, ExperimentDay, Funnel, Measurement, MeasurementState};
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
 use sets::CandidateSet;
@@ -170,6 +172,8 @@ pub struct Engine {
     /// Registered candidate sets, oldest first.
     candidate_sets: Vec<CandidateSet>,
     next_handle: u32,
+    /// Experiment records and the quiz-reported marker (measurement consent).
+    measure: measure::Measurement,
 }
 
 impl Engine {
@@ -220,6 +224,7 @@ impl Engine {
             utc_offset_minutes: 0,
             candidate_sets: Vec::new(),
             next_handle: 1,
+            measure: measure::Measurement::default(),
             options,
         };
         if !engine.options.consent.is_empty() {
@@ -359,6 +364,7 @@ impl Engine {
         self.buffer.clear();
         self.quiz = QuizState::default();
         self.engagement = DailyEngagement::default();
+        self.measure = measure::Measurement::default();
         self.reporting.erase(self.store.as_mut());
         self.warnings.extend(self.reporting.take_warnings());
         let prefix = self.keys.prefix();

@@ -1,19 +1,22 @@
 //! Which declared reports the engine derives from local state, and the transport hand-off.
 //!
-//! Each report type is submitted at most once per UTC day. The transport (JS) asks for a
+//! `engagement` and `lifecycle` are submitted at most once per UTC day, `experiment` once per
+//! (experiment, day) and `quiz` once per quiz (docs/PRIVACY-LDP.md, "What the engine
+//! reports"); none is derived from a guarded event. The transport (JS) asks for a
 //! batch with [`Engine::next_report_batch`], posts it, and hands the HTTP status back with
 //! [`Engine::settle_reports`]; the ledger holds every payload before it can leave.
 
 use serde::Serialize;
 
+use super::measure::Funnel;
 use super::Engine;
 use crate::event::{Event, EventKind};
 use crate::privacy::queue::DeliveryOutcome;
 use crate::privacy::reporting::Audit;
 use crate::privacy::reports::{Report, ReportKind};
-use crate::privacy::vocab;
 use crate::privacy::wire::Day;
 use crate::privacy::Purpose;
+use crate::privacy::{style, vocab};
 use crate::profile::activity::Segment;
 
 /// Engagement events needed in a day before its engagement report is worth its ε.
@@ -41,9 +44,13 @@ pub struct OutgoingBatch {
 
 impl Engine {
     pub(super) fn count_engagement(&mut self, event: &Event) {
-        if !self.consent.allows(Purpose::Measurement) {
+        if !self.consent.allows(Purpose::Measurement)
+            || self.options.profile.is_sensitive(&event.attributes)
+        {
+            // No report is ever derived from a guarded (sensitive) event.
             return;
         }
+        self.observe_funnel(event);
         let weight = match event.kind {
             EventKind::View | EventKind::Dwell => 1.0,
             EventKind::Click => 2.0,
@@ -106,17 +113,44 @@ impl Engine {
         self.reporting.audit(now_ms)
     }
 
+    /// Submits what is due, in priority order (engagement, experiment days, quiz,
+    /// lifecycle). A report whose ε no longer fits today's budget is not submitted (so it is
+    /// not dropped): the experiment and quiz reports wait for a later day, lifecycle is
+    /// simply not sent that day.
     fn submit_due_reports(&mut self, now_ms: f64) {
         let today = Day::from_ms(now_ms);
-        let sent_today: Vec<ReportKind> = self
-            .reporting
-            .audit(now_ms)
+        let audit = self.reporting.audit(now_ms);
+        let sent_today: Vec<ReportKind> = audit
             .entries
             .iter()
             .filter(|e| Day::from_ms(e.at_ms) == today)
             .map(|e| e.report_type)
             .collect();
-        let mut due: Vec<Report> = Vec::new();
+        let mut remaining = ((audit.daily_epsilon - audit.epsilon_spent_today) * 1000.0).round();
+        let mut send = |engine: &mut Engine, report: Report| -> bool {
+            let Ok(epsilon) = engine.reporting.config().epsilon_for(report.kind) else {
+                return false;
+            };
+            let cost = f64::from(epsilon.milli());
+            if cost > remaining {
+                return false;
+            }
+            // Refusals (queue, ledger) are recorded as drops by `submit`.
+            let sent = engine
+                .reporting
+                .submit(
+                    &engine.consent,
+                    &report,
+                    now_ms,
+                    &mut engine.rng,
+                    engine.store.as_mut(),
+                )
+                .is_ok();
+            if sent {
+                remaining -= cost;
+            }
+            sent
+        };
         if !sent_today.contains(&ReportKind::Engagement)
             && self.engagement.day == Some(today)
             && self.engagement.events >= MIN_ENGAGEMENT_EVENTS
@@ -124,26 +158,92 @@ impl Engine {
             let counts = self.engagement.counts.clone();
             if let Some(index) = vocab::sample_category(&counts, &mut self.rng) {
                 let label = vocab::CATEGORIES[index as usize];
-                due.extend(Report::new(ReportKind::Engagement, today, label, None).ok());
+                if let Ok(report) = Report::new(ReportKind::Engagement, today, label, None) {
+                    send(self, report);
+                }
+            }
+        }
+        // Days past the report age can no longer be sent: forget them.
+        self.measure.prune(now_ms);
+        for i in 0..self.measure.days.len() {
+            let record = &self.measure.days[i];
+            let finished = record.day < today || record.deepest == Funnel::Purchase;
+            if record.reported || !finished {
+                continue;
+            }
+            let label = format!("{}:{}", record.arm.as_str(), record.deepest.as_str());
+            let report = Report::new(
+                ReportKind::Experiment,
+                record.day,
+                &label,
+                Some(&record.name),
+            );
+            if report.is_ok_and(|r| send(self, r)) {
+                self.measure.days[i].reported = true;
+                self.save_measurement();
+            }
+        }
+        if let Some(label) = self.quiz_outcome(today) {
+            let report = Report::new(ReportKind::Quiz, today, label, None);
+            if report.is_ok_and(|r| send(self, r)) {
+                self.measure.quiz_reported = Some(self.quiz.started_ms);
+                self.save_measurement();
             }
         }
         if !sent_today.contains(&ReportKind::Lifecycle)
             && self.consent.allows(Purpose::Personalization)
         {
             if let Some(label) = self.lifecycle_label(now_ms) {
-                due.extend(Report::new(ReportKind::Lifecycle, today, label, None).ok());
+                if let Ok(report) = Report::new(ReportKind::Lifecycle, today, label, None) {
+                    send(self, report);
+                }
             }
         }
-        for report in due {
-            // Refusals (budget, queue, ledger) are recorded as drops by `submit`.
-            let _ = self.reporting.submit(
-                &self.consent,
-                &report,
-                now_ms,
-                &mut self.rng,
-                self.store.as_mut(),
-            );
+    }
+
+    /// The quiz report due on `today`, if any: the style of a completed quiz
+    /// ([`style::quiz_style`] over the liked, unguarded values), or `abandoned` for a quiz
+    /// last answered on an earlier day and still not complete. Each quiz (identified by its
+    /// start time) is reported at most once.
+    fn quiz_outcome(&self, today: Day) -> Option<&'static str> {
+        let quiz = &self.quiz;
+        if !quiz.is_started() || self.measure.quiz_reported == Some(quiz.started_ms) {
+            return None;
         }
+        if !quiz.finished {
+            let last = quiz.updated_ms.max(quiz.started_ms);
+            return (Day::from_ms(last) < today).then_some("abandoned");
+        }
+        // The result already leaves out every guarded (sensitive) value and answer.
+        let result = quiz.result(&self.options.profile, &self.options.quiz);
+        let liked = result
+            .preferences
+            .iter()
+            .filter(|p| p.likes > 0)
+            .map(|p| (p.value.as_str(), p.weight));
+        Some(style::quiz_style(liked))
+    }
+
+    /// Whether the shopper left a cart: the latest unguarded add-to-cart among the recent
+    /// items is from a session that has ended (older than the session gap) and no purchase
+    /// came after it.
+    fn left_a_cart(&self, now_ms: f64) -> bool {
+        let config = &self.options.profile;
+        let Some(added) = self
+            .profile
+            .recent
+            .iter()
+            .rev()
+            .find(|r| r.kind == EventKind::AddToCart && !r.sensitive)
+        else {
+            return false;
+        };
+        let bought_after = self
+            .profile
+            .activity
+            .last_purchase_ms
+            .is_some_and(|p| p >= added.at_ms);
+        !bought_after && added.at_ms + config.session_gap_ms() < now_ms
     }
 
     /// The report vocabulary's lifecycle label for the current profile: the profile's
@@ -155,6 +255,7 @@ impl Engine {
         let activity = &self.profile.activity;
         Some(match self.profile.segment(now_ms, &self.options.profile) {
             Segment::Lapsed | Segment::Lapsing => "lapsed",
+            _ if self.left_a_cart(now_ms) => "cart_abandoner",
             _ if activity.purchases >= 2 => "repeat_customer",
             _ if activity.purchases == 1 => "customer",
             Segment::New => "new",
@@ -163,3 +264,7 @@ impl Engine {
         })
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "report_tests.rs"]
+mod tests;

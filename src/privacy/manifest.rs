@@ -14,6 +14,7 @@ use super::tcf::TcfMapping;
 use super::wire::{MAX_EPSILON, MAX_REPORT_BYTES};
 use super::DEFAULT_K_ANONYMITY;
 use crate::features::ItemMemory;
+use crate::engine::MeasurementState;
 use crate::profile::Profile;
 use crate::quiz::state::QuizState;
 use crate::storage::persist::{Keys, Versioned};
@@ -80,6 +81,13 @@ pub const STORAGE: &[StorageDeclaration] = &[
         content: "the current UTC day number and the epsilon spent on it",
         purpose: Purpose::Measurement,
         retention: "overwritten every day; removed by erase",
+    },
+    StorageDeclaration {
+        doc: <MeasurementState as Versioned>::DOC,
+        version: <MeasurementState as Versioned>::VERSION,
+        content: "the experiment name and arm the site declared with setExperiment; per (experiment, UTC day) the deepest funnel event reached (exposed, click, add_to_cart, purchase) and whether its report was sent; the start time of the last quiz reported, so each quiz is reported at most once",
+        purpose: Purpose::Measurement,
+        retention: "day records older than 7 days are removed (at most 16 kept); the experiment and its records are purged when measurement is withdrawn; the quiz marker is kept until erase",
     },
 ];
 

@@ -49,6 +49,7 @@ pub mod queue;
 pub mod reporting;
 pub mod reports;
 pub mod rng;
+pub mod style;
 pub mod tcf;
 pub mod vocab;
 pub mod wire;

@@ -33,7 +33,8 @@ pub const LIFECYCLE_SEGMENTS: &[&str] = &[
     "lapsed",
 ];
 
-/// Quiz outcomes: `abandoned`, or the top style answer of a completed quiz.
+/// Quiz outcomes: `abandoned`, the top style answer of a completed quiz (see
+/// [`super::style`]), or `unclassified` when no liked value names a style.
 pub const QUIZ_OUTCOMES: &[&str] = &[
     "abandoned",
     "classic",
@@ -43,6 +44,7 @@ pub const QUIZ_OUTCOMES: &[&str] = &[
     "bohemian",
     "edgy",
     "streetwear",
+    "unclassified",
 ];
 
 /// Experiment outcomes: `arm:deepest funnel event of the day` (arms `control`, `a`, `b`, `c`).

@@ -338,6 +338,15 @@ impl WasmEngine {
     pub fn take_warnings(&mut self) -> String {
         json(&self.0.take_warnings())
     }
+
+    /// Declares the experiment arm the site assigned (`name` `[a-z0-9_-]{1,32}`, `arm`
+    /// `control|a|b|c`); a typed `VITRINE_INVALID_OPTIONS` error otherwise.
+    #[wasm_bindgen(js_name = setExperiment)]
+    pub fn set_experiment(&mut self, name: &str, arm: &str) -> Result<(), JsValue> {
+        self.0
+            .set_experiment(name, arm, now_ms())
+            .map_err(|e| to_js(&e))
+    }
 }
 
 /// The core's version.

@@ -64,7 +64,8 @@ test('every byte that leaves is declared and ledgered, and nothing leaves withou
     }
   };
 
-  await page.goto(`${server.url}?reportEveryMs=300`);
+  // The page declares an experiment arm (setExperiment) before consent: nothing is recorded yet.
+  await page.goto(`${server.url}?reportEveryMs=300&dailyEpsilon=3&experiment=hero-banner:b`);
   await page.waitForSelector('body[data-ready="true"]');
   await cart(3);
   await new Promise((r) => setTimeout(r, 800));
@@ -77,6 +78,27 @@ test('every byte that leaves is declared and ledgered, and nothing leaves withou
   const deadline = Date.now() + 15_000;
   while (reportsIn(phase).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   assert.ok(reportsIn(phase).length > 0, 'reports are sent once measurement is granted');
+
+  // With measurement granted: a few quiz answers, then "Finish now" (a completed quiz is
+  // reported once), and an order (purchase ends the experiment funnel: reported today).
+  await page.click('#open-quiz');
+  for (let i = 0; i < 3; i += 1) {
+    await page.waitForSelector('vitrine-quiz button[data-answer="like"]');
+    await page.click(`vitrine-quiz button[data-answer="${i % 2 ? 'dislike' : 'like'}"]`);
+    await page.waitForFunction((n) => Number(document.querySelector('vitrine-quiz')?.shadowRoot?.querySelector('progress')?.value) >= n, i + 1);
+  }
+  await page.click('vitrine-quiz button:has-text("Finish now")');
+  await page.waitForFunction(() => document.body.dataset.quiz === 'complete');
+  await page.click('#quiz-dialog [data-close]');
+  await page.click('#cart-link');
+  await page.click('#checkout');
+  const sentTypes = () => new Set(reportsIn(phase).flatMap((c) => JSON.parse(c.body).reports.map((r) => r.type)));
+  const typesDeadline = Date.now() + 15_000;
+  while (!(sentTypes().has('quiz') && sentTypes().has('experiment')) && Date.now() < typesDeadline) await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual([...sentTypes()].sort(), ['engagement', 'experiment', 'lifecycle', 'quiz'], 'all four declared report types are sent');
+  const experimentReports = reportsIn(phase).flatMap((c) => JSON.parse(c.body).reports).filter((r) => r.type === 'experiment');
+  assert.equal(experimentReports.length, 1, 'one experiment report for the day');
+  assert.equal(experimentReports[0].experiment, 'hero-banner');
 
   phase = 'measurement denied';
   await page.click('#privacy-choices');

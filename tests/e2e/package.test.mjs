@@ -70,3 +70,26 @@ test('init twice returns one instance; bad input rejects with typed errors; memo
   assert.equal(await a.erase(), 2, 'the in-memory profile and item-memory keys');
   assert.equal((await a.profile()).eventCount, 0);
 });
+
+test('setExperiment: typed errors, then exposure and the funnel recorded under measurement consent', async () => {
+  const { Vitrine, VitrineValidationError } = await import(entry);
+  const wasm = await readFile(path.join(ROOT, 'dist/wasm/vitrine_bg.wasm'));
+  const v = await Vitrine.init({ wasm });
+  for (const bad of [{ name: 'Hero Banner', arm: 'a' }, { name: 'hero', arm: 'd' }, { name: 'x'.repeat(33), arm: 'b' }, { name: 7, arm: 'a' }, null, undefined]) {
+    await assert.rejects(v.setExperiment(bad), (e) => e instanceof VitrineValidationError && e.code === 'VITRINE_INVALID_OPTIONS', JSON.stringify(bad));
+  }
+  const stored = async () => (await v.exportData())['vitrine:v1:measurement'];
+  await v.setExperiment({ name: 'hero-banner', arm: 'b' });
+  assert.equal(await stored(), undefined, 'nothing is recorded or stored without measurement consent');
+  await v.setConsent({ measurement: 'granted' });
+  await v.setExperiment({ name: 'hero-banner', arm: 'b' });
+  await v.track({ type: 'click', productId: 'p1', attributes: { productType: 'Dress' } });
+  await v.track({ type: 'purchase', productId: 'm1', attributes: { productType: 'Nursing bra' } });
+  const doc = await stored();
+  assert.equal(doc.experiment, 'hero-banner:b');
+  assert.equal(doc.days.length, 1);
+  assert.match(doc.days[0], /^hero-banner:b:\d+:click:0$/, 'a sensitive purchase does not count');
+  await v.setConsent({ measurement: 'denied' });
+  assert.equal(await stored(), undefined, 'withdrawal purges the experiment');
+  await v.erase();
+});

@@ -72,6 +72,13 @@ async function main(): Promise<void> {
   const worker = params.get('worker') === '1';
   // `?reportEveryMs=N` sends queued reports every N ms (the egress audit uses it; default 30 s).
   const reportEveryMs = Number(params.get('reportEveryMs')) || undefined;
+  // `?dailyEpsilon=N` raises the daily privacy budget (the egress audit sends all four report
+  // types in one day, 2.5 at the default ε, above the default budget of 2).
+  const dailyEpsilon = Number(params.get('dailyEpsilon')) || undefined;
+  const reporting = {
+    ...(reportEveryMs ? { flushIntervalMs: reportEveryMs } : {}),
+    ...(dailyEpsilon ? { dailyEpsilon } : {}),
+  };
   const catalogRequest = getJson<CatalogSummary>('/api/catalog');
   // The server's trained model, pinned by the SHA-256 it publishes (fetched by init, verified in wasm).
   const served = await catalogRequest.then((c) => (c.hasModel ? getJson<ServedModel>('/api/model') : null));
@@ -80,10 +87,18 @@ async function main(): Promise<void> {
     worker,
     workerUrl: new URL('/dist/worker.js', location.href),
     onWarning: (w) => warnings.push(w),
-    ...(reportEveryMs ? { reporting: { flushIntervalMs: reportEveryMs } } : {}),
+    ...(reportEveryMs || dailyEpsilon ? { reporting } : {}),
     ...(choice ? { consent: consentFor(choice) } : {}),
     ...(served ? { model: { url: new URL(served.url, location.href), sha256: served.sha256 } } : {}),
   });
+  // `?experiment=name:arm` declares an A/B arm the way a site's experiment tool would.
+  const experiment = params.get('experiment')?.split(':');
+  if (experiment?.length === 2) {
+    const [name = '', arm = ''] = experiment;
+    await vitrine.setExperiment({ name, arm: arm as 'control' | 'a' | 'b' | 'c' }).catch((e: unknown) => {
+      status.textContent = `Experiment not set: ${e instanceof Error ? e.message : String(e)}`;
+    });
+  }
   const catalog = await catalogRequest;
   setCurrency(catalog.currency);
   byId('source').textContent = `Catalogue: ${catalog.source} · ${catalog.productCount.toLocaleString('en-GB')} products`;
