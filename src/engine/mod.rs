@@ -9,16 +9,16 @@
 
 mod compact;
 mod consent;
-mod model;
 mod measure;
+mod model;
 mod personal;
 mod reports;
 mod sets;
 mod stated;
 
 pub use compact::compact_json;
-pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
 pub use measure::{Arm, Assignment, ExperimentDay, Funnel, Measurement, MeasurementState};
+pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
 pub use personal::{ForgetTarget, ProfileView};
 pub use reports::OutgoingBatch;
 use sets::CandidateSet;
