@@ -185,9 +185,8 @@ fn invalid_or_tampered_model_falls_back_and_says_so() {
     assert_eq!(out.fallback_reason, None);
 }
 
-#[test]
-fn quiz_answers_alone_feed_the_model() {
-    let mut engine = with_model();
+/// Starts a quiz over eight Basics products, odd ids Blue and even ids Red.
+fn start_red_blue_quiz(engine: &mut Engine) {
     let bank: Vec<serde_json::Value> = (0..8)
         .map(|i| {
             let colour = ["Red", "Blue"][i % 2];
@@ -197,6 +196,12 @@ fn quiz_answers_alone_feed_the_model() {
     engine
         .quiz_start(&serde_json::Value::Array(bank).to_string(), NOW)
         .unwrap();
+}
+
+#[test]
+fn quiz_answers_alone_feed_the_model() {
+    let mut engine = with_model();
+    start_red_blue_quiz(&mut engine);
     let q = engine.quiz_next().unwrap().unwrap();
     engine
         .quiz_answer(&q.product_id, crate::quiz::state::Answer::Like, NOW)
@@ -416,15 +421,7 @@ fn stated_quiz_answers_lift_the_model_ranking_toward_the_likes() {
     assert_eq!(before.ranker, RankerKind::Model);
 
     // Like every Blue question, dislike every Red one.
-    let bank: Vec<serde_json::Value> = (0..8)
-        .map(|i| {
-            let colour = ["Red", "Blue"][i % 2];
-            serde_json::json!({ "id": format!("q{i}"), "attributes": { "colour": colour, "section": "Basics" } })
-        })
-        .collect();
-    engine
-        .quiz_start(&serde_json::Value::Array(bank).to_string(), NOW)
-        .unwrap();
+    start_red_blue_quiz(&mut engine);
     while let Some(q) = engine.quiz_next().unwrap() {
         let index: usize = q.product_id[1..].parse().unwrap();
         let answer = if index % 2 == 1 {

@@ -2,6 +2,7 @@
 //! label, measurement consent, ε and budget, guarded events, withdrawal and reloads.
 
 use super::super::measure::Funnel;
+use super::super::tests::reload;
 use super::super::*;
 use crate::error::ErrorCode;
 use crate::privacy::ledger::DropReason;
@@ -9,7 +10,7 @@ use crate::privacy::reports::ReportKind;
 use crate::privacy::vocab;
 use crate::privacy::wire::Day;
 use crate::quiz::state::Answer;
-use crate::storage::journal::{JournaledStore, StorageWrite};
+use crate::storage::journal::JournaledStore;
 
 const DAY: f64 = 86_400_000.0;
 const MINUTE: f64 = 60_000.0;
@@ -182,20 +183,6 @@ fn experiments_need_measurement_and_ignore_guarded_events() {
     assert_eq!(engine.measure.days[0].deepest, Funnel::Click);
     let _ = engine.next_report_batch(NOW + 6.0 * MINUTE);
     assert!(sent(&engine, ReportKind::Experiment, NOW).is_empty());
-}
-
-/// Replays an engine's journaled writes into a snapshot: what localStorage holds after a reload.
-fn reload(snapshot: &mut Vec<(String, String)>, writes: Vec<StorageWrite>) -> JournaledStore {
-    for write in writes {
-        match write {
-            StorageWrite::Set { key, value } => {
-                snapshot.retain(|(k, _)| *k != key);
-                snapshot.push((key, value));
-            }
-            StorageWrite::Remove { key } => snapshot.retain(|(k, _)| *k != key),
-        }
-    }
-    JournaledStore::new(snapshot.clone())
 }
 
 #[test]

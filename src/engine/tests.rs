@@ -11,7 +11,10 @@ fn granted() -> EngineOptions {
 }
 
 /// Replays an engine's journaled writes into a snapshot: what localStorage holds after a reload.
-fn reload(snapshot: &mut Vec<(String, String)>, writes: Vec<StorageWrite>) -> JournaledStore {
+pub(super) fn reload(
+    snapshot: &mut Vec<(String, String)>,
+    writes: Vec<StorageWrite>,
+) -> JournaledStore {
     for write in writes {
         match write {
             StorageWrite::Set { key, value } => {
