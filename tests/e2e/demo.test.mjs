@@ -1,21 +1,16 @@
 // End-to-end: the demo storefront against the reference server in Debian's Chromium.
 // Load, track events, see the order change toward what was carted, reload and see the
 // profile persist, reset. Fails on any console error, page error or failed request.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchedPage, rowProducts } from './harness.mjs';
+import { watchedPage, rowProducts, serveAndBrowse } from './harness.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+serveAndBrowse((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** Opens the store; on a first visit the consent banner is answered with `choice`. */

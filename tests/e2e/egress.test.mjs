@@ -3,23 +3,18 @@
 // request goes anywhere but a declared endpoint, if a report carries a field the data manifest
 // does not declare, or if a sent payload is missing from the local audit ledger. Writes
 // target/egress/capture.json and prints `requests=N undeclared=N ledger_mismatch=N`.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, startServer, launchBrowser, watchedPage, rowProducts } from './harness.mjs';
+import { ROOT, watchedPage, rowProducts, serveAndBrowse } from './harness.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+serveAndBrowse((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /** What the page may fetch: its own static files and the shop API (GET), declared data-free fetches (wasm, model file), and declared report endpoints (POST). */

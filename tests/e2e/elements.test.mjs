@@ -2,21 +2,16 @@
 // ARIA roles and labels present, themed through its CSS custom properties, catalogue text that
 // looks like markup shown as text, sensitive products never asked, `vitrine-quiz-complete`
 // dispatched with every answer. Fails on any console error, page error or failed request.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, watchedPage } from './harness.mjs';
+import { watchedPage, serveAndBrowse } from './harness.mjs';
 
 let server;
 let browser;
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+serveAndBrowse((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const HOSTILE = '<img src="/planted.png" onerror="window.__planted = 1">';

@@ -2,6 +2,7 @@
 // port and Debian's Chromium via playwright-core, and records every console error, page
 // error and failed request so a test can fail on any of them.
 import { spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -88,4 +89,22 @@ export function rowProducts(page, testId) {
       }
       return { id: li.dataset.productId, colour: attributes.colour, productType: attributes.productType, attributes };
     }));
+}
+
+/**
+ * Registers the suite's hooks: starts the server (`startServer(serverArgs, options)`) and the
+ * browser before the tests, hands both to `assign`, and stops both after them.
+ */
+export function serveAndBrowse(assign, serverArgs = [], options = {}) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer(serverArgs, options);
+    browser = await launchBrowser();
+    assign(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }

@@ -1,10 +1,10 @@
 // The shopper's journey through the quiz and the privacy centre, with a screenshot per step
 // in target/screenshots/. Fails on any console error, page error or failed request.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, startServer, launchBrowser, watchedPage, rowProducts } from './harness.mjs';
+import { ROOT, watchedPage, rowProducts, serveAndBrowse } from './harness.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 let server;
@@ -12,13 +12,10 @@ let browser;
 
 before(async () => {
   await mkdir(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+serveAndBrowse((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });

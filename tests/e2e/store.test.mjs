@@ -4,12 +4,12 @@
 // (store-*.png), an axe-core scan of every page type (no serious or critical violation), no
 // layout shift when a personalised row arrives, and no console error, page error or failed
 // request anywhere.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, HAS_DATA, startServer, launchBrowser, watchedPage, rowProducts } from './harness.mjs';
+import { ROOT, HAS_DATA, watchedPage, rowProducts, serveAndBrowse } from './harness.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -18,14 +18,11 @@ let browser;
 
 before(async () => {
   await mkdir(SHOTS, { recursive: true });
-  server = await startServer([], { data: true });
-  browser = await launchBrowser();
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+serveAndBrowse((s, b) => {
+  server = s;
+  browser = b;
+}, [], { data: true });
 
 const shot = (page, name) => page.screenshot({ path: path.join(SHOTS, `store-${name}.png`), fullPage: false });
 const api = async (query) => (await (await fetch(`${server.url}api/${query}`)).json());
