@@ -250,9 +250,11 @@ async function main(): Promise<void> {
     byId('quiz-slot').replaceChildren(quiz);
     quizDialog.showModal();
   });
+  // `data-quiz="complete"` is set once the rows show the answers, so it means "applied".
   document.addEventListener('vitrine-quiz-complete', () => {
-    document.body.dataset.quiz = 'complete';
-    void queue(refresh);
+    void queue(refresh).then(() => {
+      document.body.dataset.quiz = 'complete';
+    });
   });
   byId('open-privacy').addEventListener('click', () => {
     void (byId('privacy-panel') as HTMLElement & { refresh(): Promise<void> }).refresh();
