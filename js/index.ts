@@ -53,14 +53,14 @@ const DEFAULT_FLUSH_INTERVAL_MS = 30_000;
 let pending: Promise<Vitrine> | null = null;
 
 /**
- * The core's compact result: parallel arrays over the ranked items (`index` into the caller's
- * list, server position, score) and `[position, attribute, value, text]` reasons; the façade
+ * The core's compact result: parallel typed arrays over the ranked items (`index` into the
+ * caller's list, server position, score) and `[position, attribute, value, text]` reasons; the façade
  * rebuilds the item objects from its own list (docs/MODEL.md).
  */
 interface CoreRerankResult {
-  index: number[];
-  server: number[];
-  score: number[];
+  index: Uint32Array;
+  server: Uint32Array;
+  score: Float32Array;
   reasons: [number, string, string, string][];
   ranker: RerankResult['ranker'];
   dropped: RerankResult['dropped'];
@@ -92,10 +92,12 @@ export class CandidateSet<C extends Candidate = Candidate> {
 
 /** Rebuilds the result items from the compact core result and the caller's list. */
 function expand<C extends Candidate>(result: CoreRerankResult, list: readonly C[]): RankedItem<C>[] {
-  const items: RankedItem<C>[] = result.index.map((i, position) => {
-    const candidate = list[i] as C;
-    return { id: candidate.id, score: result.score[position] ?? 0, position, serverPosition: result.server[position] ?? position, reason: null, candidate };
-  });
+  const { index, score, server } = result;
+  const items: RankedItem<C>[] = new Array(index.length);
+  for (let position = 0; position < index.length; position += 1) {
+    const candidate = list[index[position] as number] as C;
+    items[position] = { id: candidate.id, score: score[position] ?? 0, position, serverPosition: server[position] ?? position, reason: null, candidate };
+  }
   for (const [position, attribute, value, text] of result.reasons) {
     const item = items[position];
     if (item) item.reason = { attribute, value, text };

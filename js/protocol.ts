@@ -193,6 +193,12 @@ function coreValue(v: unknown): unknown {
   return v;
 }
 
+/** The core's compact result: its JSON part parsed, its typed arrays kept as they are. */
+function coreRanking(result: object): unknown {
+  const raw = result as { meta: string; index: Uint32Array; server: Uint32Array; score: Float32Array };
+  return { ...(JSON.parse(raw.meta) as object), index: raw.index, server: raw.server, score: raw.score };
+}
+
 function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
   switch (method) {
     case 'track':
@@ -200,7 +206,7 @@ function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
     case 'rerank': {
       const { candidates, options } = arg as RerankArgs;
       const { json, flat, dim } = packCandidates(candidates);
-      return JSON.parse(core.rerank(json, options === undefined ? '' : toCoreJson(options), flat, dim));
+      return coreRanking(core.rerank(json, options === undefined ? '' : toCoreJson(options), flat, dim));
     }
     case 'registerCandidates': {
       const { json, flat, dim } = packCandidates(arg);
@@ -208,7 +214,7 @@ function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {
     }
     case 'rerankSet': {
       const { handle, options } = arg as RerankSetArgs;
-      return JSON.parse(core.rerankSet(handle, options === undefined ? '' : toCoreJson(options)));
+      return coreRanking(core.rerankSet(handle, options === undefined ? '' : toCoreJson(options)));
     }
     case 'releaseCandidates':
       return core.releaseCandidates(arg as number);

@@ -26,7 +26,8 @@ pub use set::VecSet;
 /// The sorting itself runs on indices through a `dyn` comparator, so the whole program holds a
 /// single copy of the sort algorithm; only the final in-place permutation is generic.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    if v.len() < 2 {
+    // Lists often arrive sorted (a ranker's output re-sorted by the options): one pass.
+    if v.windows(2).all(|w| cmp(&w[0], &w[1]) != Ordering::Greater) {
         return;
     }
     let mut order: Vec<usize> = (0..v.len()).collect();

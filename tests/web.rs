@@ -38,6 +38,20 @@ fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap()
 }
 
+/// The glue's compact re-rank result `{ meta, index, server, score }` as one JSON value: the
+/// meta document with the typed arrays added as number arrays.
+fn ranking(result: js_sys::Object) -> Value {
+    let field = |key: &str| js_sys::Reflect::get(&result, &key.into()).unwrap();
+    let mut out = parse(&field("meta").as_string().expect("meta is JSON text"));
+    let index = js_sys::Uint32Array::from(field("index")).to_vec();
+    let server = js_sys::Uint32Array::from(field("server")).to_vec();
+    let score = js_sys::Float32Array::from(field("score")).to_vec();
+    out["index"] = json!(index);
+    out["server"] = json!(server);
+    out["score"] = json!(score);
+    out
+}
+
 fn keys(namespace: &str) -> Vec<String> {
     let s = storage();
     (0..s.length().unwrap())
@@ -147,7 +161,7 @@ fn quota_exceeded_keeps_working_in_memory() {
         {"id":"c","attributes":{"colour":"Blue"}},
         {"id":"d","attributes":{"colour":"Blue"}}
     ]);
-    let ranked = parse(&engine.rerank(&candidates.to_string(), "", &[], 0).unwrap());
+    let ranked = ranking(engine.rerank(&candidates.to_string(), "", &[], 0).unwrap());
     assert_eq!(ranked["ranker"], "affinity");
     clear("quota");
 }
@@ -207,8 +221,8 @@ fn memory_mode_never_touches_storage() {
 #[wasm_bindgen_test]
 fn empty_profile_returns_server_order() {
     let engine = WasmEngine::new("", false, &SEED).unwrap();
-    let ranked = parse(
-        &engine
+    let ranked = ranking(
+        engine
             .rerank(r#"[{"id":"x","serverRank":1},{"id":"y","serverRank":0},{"id":"z","serverRank":2}]"#, "", &[], 0)
             .unwrap(),
     );
@@ -330,7 +344,7 @@ fn model_loads_reranks_and_a_tampered_one_falls_back() {
     .to_string();
     // Embeddings as one flat buffer: a, b packed; c's row starts with NaN (none).
     let flat = [0.1, 0.2, 0.3, -0.1, 0.0, 0.5, f32::NAN, 0.0, 0.0];
-    let ranked = parse(&engine.rerank(&candidates, "", &flat, 3).unwrap());
+    let ranked = ranking(engine.rerank(&candidates, "", &flat, 3).unwrap());
     assert_eq!(ranked["ranker"], "model");
     assert_eq!(ranked["modelStatus"], "used");
     assert_eq!(ranked["index"].as_array().unwrap().len(), 3);
@@ -360,7 +374,7 @@ fn model_loads_reranks_and_a_tampered_one_falls_back() {
         error_field(&pin_err, "code").as_deref(),
         Some("VITRINE_MODEL_HASH_MISMATCH")
     );
-    let ranked = parse(&engine.rerank(&candidates, "", &[], 0).unwrap());
+    let ranked = ranking(engine.rerank(&candidates, "", &[], 0).unwrap());
     assert_eq!(ranked["ranker"], "affinity");
     assert_eq!(ranked["modelStatus"], "failed");
     let warnings = parse(&engine.take_warnings());

@@ -16,7 +16,7 @@ mod reports;
 mod sets;
 mod stated;
 
-pub use compact::compact_json;
+pub use compact::{compact, CompactRanking};
 pub use measure::{Arm, Assignment, ExperimentDay, Funnel, Measurement, MeasurementState};
 pub use model::{attach_embeddings, ContextInput, ModelInfo, MODEL_FALLBACK};
 pub use personal::{ForgetTarget, ProfileView};
@@ -335,18 +335,17 @@ impl Engine {
         }
     }
 
-    /// [`Engine::rerank`], written in the compact form of [`compact_json`] (what the wasm
-    /// glue returns).
+    /// [`Engine::rerank`] in the [`CompactRanking`] form (what the wasm glue returns).
     pub fn rerank_compact(
         &self,
         candidates: Vec<Candidate>,
         options: &RerankOptions,
         now_ms: f64,
-    ) -> Result<String, Error> {
+    ) -> Result<CompactRanking, Error> {
         options.validate()?;
         let (prepared, dropped) = rank::prepare(candidates)?;
         let output = self.rerank_prepared(&prepared, None, dropped, options, now_ms);
-        Ok(compact_json(&output, &prepared))
+        Ok(compact(&output, &prepared))
     }
 
     /// The stored profile.

@@ -25,6 +25,12 @@ pub(super) fn model_bytes() -> Vec<u8> {
 
 /// [`model_bytes`] with the quiz transform scaled by `quiz` (0: a model that ignores answers).
 fn model_bytes_with_quiz_scale(quiz: f32) -> Vec<u8> {
+    model_bytes_with(quiz, false)
+}
+
+/// `dense`: every cross feature also counts through linear weights and the interaction
+/// layer, so a wrong feature value shows in the scores.
+fn model_bytes_with(quiz: f32, dense: bool) -> Vec<u8> {
     let vocab = |name: &str, values: &[&str]| Vocabulary {
         name: name.into(),
         values: values.iter().map(|v| (*v).to_owned()).collect(),
@@ -61,6 +67,11 @@ fn model_bytes_with_quiz_scale(quiz: f32) -> Vec<u8> {
         w.quiz_transform[(i, i)] = quiz;
     }
     w.cross_weights[crate::features::cross::idx::AFFINITY] = 0.8;
+    if dense {
+        w.cross_weights.mapv_inplace(|_| next());
+        w.output_weights.mapv_inplace(|_| next());
+        w.hidden_bias.mapv_inplace(|_| next() * 0.1);
+    }
     let metadata = ModelMetadata {
         name: "engine-test".into(),
         spec,
@@ -268,6 +279,34 @@ fn packed_embeddings_and_candidate_sets() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
+    /// A registered set (vocabulary rows, fixed cross inputs and the merge with the engaged
+    /// items and groups, all cached) ranks exactly like the same list re-ranked directly.
+    #[test]
+    fn a_candidate_set_ranks_like_the_direct_path(
+        n in 1usize..40,
+        engaged in proptest::collection::vec((0usize..50, 0usize..4), 0..12),
+    ) {
+        let mut engine = Engine::open(MemoryStore::default(), granted(), SEED, NOW).unwrap();
+        engine.load_model(&model_bytes_with(0.5, true), None).unwrap();
+        let colours = ["Red", "Blue", "Black", "White"];
+        for (id, colour) in &engaged {
+            track(&mut engine, "purchase", &format!("c{id}"), colours[*colour], "Party");
+        }
+        // Candidates share product codes with what was bought (`g-c{id}`), and some ids.
+        let list: Vec<Candidate> = candidates(n)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut c)| {
+                c.attributes.insert("productCode".into(), format!("g-c{}", (i * 7) % 50));
+                c
+            })
+            .collect();
+        let (handle, _) = engine.register_candidates(list.clone()).unwrap();
+        let by_set = engine.rerank_set(handle, &RerankOptions::default(), NOW).unwrap();
+        let direct = engine.rerank(list, &RerankOptions::default(), NOW).unwrap();
+        prop_assert_eq!(by_set, direct);
+    }
+
     #[test]
     fn model_rerank_is_a_permutation_honouring_pins_exclusions_and_guards(
         n in 1usize..40,
@@ -336,20 +375,21 @@ fn compact_result_matches_the_object_form() {
         ..RerankOptions::default()
     };
     let full = engine.rerank(list.clone(), &options, NOW).unwrap();
-    let compact: serde_json::Value =
-        serde_json::from_str(&engine.rerank_compact(list.clone(), &options, NOW).unwrap()).unwrap();
-    assert_eq!(compact["ranker"], "model");
-    assert_eq!(compact["modelStatus"], "used");
-    let index = compact["index"].as_array().unwrap();
-    assert_eq!(index.len(), full.items.len());
+    let compact = engine.rerank_compact(list.clone(), &options, NOW).unwrap();
+    let meta: serde_json::Value = serde_json::from_str(&compact.meta).unwrap();
+    assert_eq!(meta["ranker"], "model");
+    assert_eq!(meta["modelStatus"], "used");
+    assert_eq!(compact.index.len(), full.items.len());
+    assert_eq!(compact.server.len(), full.items.len());
+    assert_eq!(compact.score.len(), full.items.len());
     for (p, item) in full.items.iter().enumerate() {
-        let i = index[p].as_u64().unwrap() as usize;
+        let i = compact.index[p] as usize;
         assert_eq!(list[i].id, item.id, "index points into the caller's list");
-        assert_eq!(compact["server"][p], item.server_position);
-        let score = compact["score"][p].as_f64().unwrap();
+        assert_eq!(compact.server[p] as usize, item.server_position);
+        let score = f64::from(compact.score[p]);
         assert!((score - item.score).abs() <= 1e-5 * item.score.abs().max(1.0));
     }
-    let reasons = compact["reasons"].as_array().unwrap();
+    let reasons = meta["reasons"].as_array().unwrap();
     assert_eq!(
         reasons.len(),
         full.items.iter().filter(|i| i.reason.is_some()).count()
@@ -360,7 +400,7 @@ fn compact_result_matches_the_object_form() {
         assert_eq!(r[3], reason.text.as_str());
     }
     assert_eq!(
-        compact["dropped"],
+        meta["dropped"],
         serde_json::to_value(&full.dropped).unwrap()
     );
 }

@@ -1,7 +1,7 @@
 //! Candidate sets: a list validated once (parse, prepare, embeddings) and re-ranked by
 //! handle, the fast path for large lists re-ranked after every interaction (docs/MODEL.md).
 
-use super::{compact_json, Engine};
+use super::{compact, CompactRanking, Engine};
 use crate::error::Error;
 use crate::model::ItemCache;
 use crate::product::Candidate;
@@ -21,13 +21,13 @@ pub(super) struct CandidateSet {
 }
 
 impl Engine {
-    /// [`Engine::rerank_set`], written in the compact form of [`compact_json`].
+    /// [`Engine::rerank_set`] in the [`CompactRanking`] form.
     pub fn rerank_set_compact(
         &self,
         handle: u32,
         options: &RerankOptions,
         now_ms: f64,
-    ) -> Result<String, Error> {
+    ) -> Result<CompactRanking, Error> {
         options.validate()?;
         let set = self.candidate_set(handle)?;
         let output = self.rerank_prepared(
@@ -37,7 +37,7 @@ impl Engine {
             options,
             now_ms,
         );
-        Ok(compact_json(&output, &set.prepared))
+        Ok(compact(&output, &set.prepared))
     }
 
     fn candidate_set(&self, handle: u32) -> Result<&CandidateSet, Error> {

@@ -67,9 +67,46 @@ pub struct ServerSlot {
     pub max_abs_score: f64,
 }
 
-/// The shopper, precomputed for one re-rank call.
+/// What the cross features read from a candidate alone (with its place in the list): fixed
+/// for a registered candidate set, so computed once there (`Model::item_cache`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FixedCross {
+    /// `server_position`, `server_log_rank`, `server_score`, `has_server_score`.
+    server: [f32; 4],
+    /// `ln(price)` for a usable (finite, positive) price.
+    ln_price: Option<f64>,
+}
+
+impl FixedCross {
+    /// The candidate's fixed inputs.
+    pub fn new(candidate: &Candidate, slot: ServerSlot) -> FixedCross {
+        let n = slot.list_len.max(1) as f32;
+        let mut server = [
+            1.0 - slot.position as f32 / n,
+            (slot.position as f32).ln_1p() / 8.0,
+            0.0,
+            0.0,
+        ];
+        if let Some(score) = candidate.server_score.filter(|s| s.is_finite()) {
+            if slot.max_abs_score > 0.0 {
+                server[2] = (score / slot.max_abs_score) as f32;
+            }
+            server[3] = 1.0;
+        }
+        let ln_price = candidate
+            .price
+            .filter(|p| p.is_finite() && *p > 0.0)
+            .map(f64::ln);
+        FixedCross { server, ln_price }
+    }
+}
+
+/// A candidate's engagement features: item weight and recency, group weight and recency.
+pub type Engaged = [f32; 4];
+
+/// The shopper, precomputed for one re-rank call (borrowing the signals' item and group keys).
 #[derive(Debug, Clone)]
-pub struct ShopperView {
+pub struct ShopperView<'a> {
     /// History pool: (item-table row, weight); weights sum to at most 1 in magnitude.
     pub history_pool: Vec<(u32, f32)>,
     /// Session pool: each session item's rows, weighted 1 / session length.
@@ -82,10 +119,12 @@ pub struct ShopperView {
     quiz_share: Vec<f32>,
     session_count: Vec<f32>,
     session_norm: f32,
-    // Sorted maps (the signals' own order): no hashing code of their own, binary-search lookups.
-    items: VecMap<String, [f32; 2]>,
-    groups: VecMap<String, [f32; 2]>,
-    typical_price: Option<f64>,
+    // Sorted by key (the signals' own order): binary-search lookups, or one merge with a
+    // candidate set's sorted keys.
+    items: Vec<(&'a str, [f32; 2])>,
+    groups: Vec<(&'a str, [f32; 2])>,
+    /// `ln(typical price)`, when there is a usable one.
+    ln_typical_price: Option<f64>,
     strength: f32,
     history_size: f32,
 }
@@ -127,9 +166,37 @@ fn signed_log(w: f64) -> f32 {
     (w.signum() * w.abs().ln_1p()) as f32
 }
 
-impl ShopperView {
+/// `key`'s value in a list sorted by key.
+fn lookup(list: &[(&str, [f32; 2])], key: &str) -> Option<[f32; 2]> {
+    list.binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| list[i].1)
+}
+
+/// Merges a sorted `(key, value)` list with candidates sorted by key (`order` numbers them,
+/// `key_of` names them); writes each match's value into `out[candidate][at..at + 2]`.
+fn merge<'k>(
+    list: &[(&str, [f32; 2])],
+    order: impl Iterator<Item = (u32, &'k str)>,
+    out: &mut [Engaged],
+    at: usize,
+) {
+    let mut i = 0;
+    for (candidate, key) in order {
+        while i < list.len() && list[i].0 < key {
+            i += 1;
+        }
+        if let (Some((k, v)), Some(slot)) = (list.get(i), out.get_mut(candidate as usize)) {
+            if *k == key {
+                slot[at..at + 2].copy_from_slice(v);
+            }
+        }
+    }
+}
+
+impl<'a> ShopperView<'a> {
     /// Precomputes the shopper for `index`'s vocabularies.
-    pub fn new(index: &SpecIndex, signals: &ShopperSignals) -> ShopperView {
+    pub fn new(index: &SpecIndex, signals: &'a ShopperSignals) -> ShopperView<'a> {
         let (history_share, history_pool) = shares(index, &signals.history);
         let (quiz_share, quiz_pool) = shares(index, &signals.quiz);
         let mut session_count = vec![0.0f32; index.item_table_rows()];
@@ -145,11 +212,11 @@ impl ShopperView {
             }
         }
         // (signed log weight, recency with a one-week half-life)
-        let to_fx = |map: &VecMap<String, Engagement>| -> VecMap<String, [f32; 2]> {
+        let to_fx = |map: &'a VecMap<String, Engagement>| -> Vec<(&'a str, [f32; 2])> {
             map.iter()
                 .map(|(k, e)| {
                     (
-                        k.clone(),
+                        k.as_str(),
                         [signed_log(e.weight), (-e.days_since / 7.0).exp2() as f32],
                     )
                 })
@@ -166,7 +233,10 @@ impl ShopperView {
             session_norm: session_len * index.attribute_count() as f32,
             items: to_fx(&signals.items),
             groups: to_fx(&signals.groups),
-            typical_price: signals.typical_price.filter(|p| p.is_finite() && *p >= 0.0),
+            ln_typical_price: signals
+                .typical_price
+                .filter(|p| p.is_finite() && *p > 0.0)
+                .map(f64::ln),
             strength: signed_log(signals.strength),
             history_size: ((signals.event_count as f64).ln_1p() / 5.0) as f32,
         }
@@ -181,16 +251,52 @@ impl ShopperView {
         slot: ServerSlot,
         has_embedding: bool,
     ) -> CrossFeatures {
-        let mut x = [0.0f32; CROSS_COUNT];
-        let n = slot.list_len.max(1) as f32;
-        x[idx::SERVER_POSITION] = 1.0 - slot.position as f32 / n;
-        x[idx::SERVER_LOG_RANK] = (slot.position as f32).ln_1p() / 8.0;
-        if let Some(score) = candidate.server_score.filter(|s| s.is_finite()) {
-            if slot.max_abs_score > 0.0 {
-                x[idx::SERVER_SCORE] = (score / slot.max_abs_score) as f32;
-            }
-            x[idx::HAS_SERVER_SCORE] = 1.0;
+        let fixed = FixedCross::new(candidate, slot);
+        self.cross_with(&fixed, self.engaged(index, candidate), rows, has_embedding)
+    }
+
+    /// A candidate's engagement features, by lookup.
+    pub fn engaged(&self, index: &SpecIndex, candidate: &Candidate) -> Engaged {
+        let mut out = [0.0; 4];
+        if let Some(v) = lookup(&self.items, &candidate.id) {
+            out[..2].copy_from_slice(&v);
         }
+        let group = index
+            .spec()
+            .group_attribute
+            .as_deref()
+            .and_then(|g| candidate.attributes.get(g));
+        if let Some(v) = group.and_then(|g| lookup(&self.groups, g)) {
+            out[2..].copy_from_slice(&v);
+        }
+        out
+    }
+
+    /// Every candidate's engagement features in one merge pass over the shopper's items and
+    /// groups: `by_id` lists `(candidate, id)` and `by_group` `(candidate, group)`, each
+    /// sorted by key (a candidate set keeps both, so a re-rank does no lookups).
+    pub fn engaged_all<'k>(
+        &self,
+        count: usize,
+        by_id: impl Iterator<Item = (u32, &'k str)>,
+        by_group: impl Iterator<Item = (u32, &'k str)>,
+    ) -> Vec<Engaged> {
+        let mut out = vec![[0.0; 4]; count];
+        merge(&self.items, by_id, &mut out, 0);
+        merge(&self.groups, by_group, &mut out, 2);
+        out
+    }
+
+    /// The cross features from a candidate's fixed inputs, engagement and item-table rows.
+    pub fn cross_with(
+        &self,
+        fixed: &FixedCross,
+        engaged: Engaged,
+        rows: &[u32],
+        has_embedding: bool,
+    ) -> CrossFeatures {
+        let mut x = [0.0f32; CROSS_COUNT];
+        x[idx::SERVER_POSITION..=idx::HAS_SERVER_SCORE].copy_from_slice(&fixed.server);
         for &row in rows {
             let r = row as usize;
             x[idx::AFFINITY] += self.history_share.get(r).copied().unwrap_or(0.0);
@@ -198,25 +304,11 @@ impl ShopperView {
             x[idx::SESSION_MATCH] += self.session_count.get(r).copied().unwrap_or(0.0);
         }
         x[idx::SESSION_MATCH] /= self.session_norm.max(1.0);
-        if let Some([weight, recency]) = self.items.get(candidate.id.as_str()) {
-            x[idx::ITEM_SEEN] = *weight;
-            x[idx::ITEM_RECENCY] = *recency;
-        }
-        let group = index
-            .spec()
-            .group_attribute
-            .as_deref()
-            .and_then(|g| candidate.attributes.get(g));
-        if let Some([weight, recency]) = group.and_then(|g| self.groups.get(g.as_str())) {
-            x[idx::GROUP_SEEN] = *weight;
-            x[idx::GROUP_RECENCY] = *recency;
-        }
-        if let (Some(price), Some(typical)) = (candidate.price, self.typical_price) {
-            if price.is_finite() && price > 0.0 && typical > 0.0 {
-                // A ratio, so the feature means the same in any currency.
-                x[idx::PRICE_RATIO] = (price / typical).ln().clamp(-3.0, 3.0) as f32;
-                x[idx::HAS_PRICE_RATIO] = 1.0;
-            }
+        x[idx::ITEM_SEEN..=idx::GROUP_RECENCY].copy_from_slice(&engaged);
+        if let (Some(price), Some(typical)) = (fixed.ln_price, self.ln_typical_price) {
+            // A ratio, so the feature means the same in any currency.
+            x[idx::PRICE_RATIO] = (price - typical).clamp(-3.0, 3.0) as f32;
+            x[idx::HAS_PRICE_RATIO] = 1.0;
         }
         x[idx::PROFILE_STRENGTH] = self.strength;
         x[idx::HISTORY_SIZE] = self.history_size;

@@ -168,7 +168,8 @@ fn cross_features_read_the_shopper() {
 #[test]
 fn empty_shopper_gives_zero_personal_features() {
     let index = tiny_spec().compile().unwrap();
-    let view = ShopperView::new(&index, &ShopperSignals::default());
+    let signals = ShopperSignals::default();
+    let view = ShopperView::new(&index, &signals);
     let c = cand("a", "Red", Some(10.0));
     let mut rows = Vec::new();
     index.item_rows(&c, &mut rows);

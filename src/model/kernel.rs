@@ -18,55 +18,97 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     sum
 }
 
-/// `acc[i] += a · x[i]` over the common length.
+/// The interaction layer of one candidate:
+/// `Σ_h max(bias[h] + Σ_j inputs[j] · weights_t[j·H + h], 0) · output[h]`, `H = bias.len()`,
+/// with `weights_t` holding input `j`'s weights to every hidden unit contiguously.
 #[inline]
-pub fn axpy(acc: &mut [f32], a: f32, x: &[f32]) {
-    let n = acc.len().min(x.len());
-    let split = n - n % 4;
-    let (head, tail) = acc[..n].split_at_mut(split);
-    axpy_lanes(head, a, &x[..split]);
-    for (y, x) in tail.iter_mut().zip(&x[split..n]) {
-        *y += a * x;
+pub fn relu_layer(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32]) -> f32 {
+    let h = bias.len();
+    if h == 0 || output.len() < h || weights_t.len() < inputs.len() * h {
+        return 0.0;
     }
+    relu_layer_checked(inputs, weights_t, bias, output)
 }
 
-/// `Σ max(pre[i], 0) · w[i]`: a ReLU layer's output through its output weights.
-#[inline]
-pub fn relu_dot(pre: &[f32], w: &[f32]) -> f32 {
-    pre.iter().zip(w).map(|(p, w)| p.max(0.0) * w).sum()
-}
-
+/// [`relu_layer`] on inputs whose lengths were checked; four hidden units per step.
 #[cfg(target_arch = "wasm32")]
-fn axpy_lanes(acc: &mut [f32], a: f32, x: &[f32]) {
-    use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_splat, v128_load, v128_store};
-    let va = f32x4_splat(a);
-    for (y, x) in acc.chunks_exact_mut(4).zip(x.chunks_exact(4)) {
-        // SAFETY: each chunk holds exactly four f32 (16 bytes); wasm loads and stores need no
-        // alignment, and `y` is a unique borrow.
+fn relu_layer_checked(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32]) -> f32 {
+    use core::arch::wasm32::{
+        f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_pmax, f32x4_splat, v128_load,
+    };
+    let h = bias.len();
+    let lanes_end = h - h % 4;
+    let zero = f32x4_splat(0.0);
+    let mut total = zero;
+    let mut c = 0;
+    while c < lanes_end {
+        // SAFETY: c + 4 <= h <= bias.len() and output.len(); row j's chunk ends at
+        // j·h + c + 4 <= inputs.len()·h <= weights_t.len() (checked by `relu_layer`); wasm
+        // loads need no alignment.
         unsafe {
-            let vy = v128_load(y.as_ptr().cast());
-            let vx = v128_load(x.as_ptr().cast());
-            v128_store(y.as_mut_ptr().cast(), f32x4_add(vy, f32x4_mul(va, vx)));
+            let mut acc = v128_load(bias.as_ptr().add(c).cast());
+            let mut w = weights_t.as_ptr().add(c);
+            for &x in inputs {
+                acc = f32x4_add(acc, f32x4_mul(f32x4_splat(x), v128_load(w.cast())));
+                w = w.add(h);
+            }
+            let out = v128_load(output.as_ptr().add(c).cast());
+            total = f32x4_add(total, f32x4_mul(f32x4_pmax(acc, zero), out));
         }
+        c += 4;
     }
+    let mut sum = (f32x4_extract_lane::<0>(total) + f32x4_extract_lane::<1>(total))
+        + (f32x4_extract_lane::<2>(total) + f32x4_extract_lane::<3>(total));
+    for unit in lanes_end..h {
+        sum += hidden_unit(inputs, weights_t, bias, unit).max(0.0) * output[unit];
+    }
+    sum
 }
 
+/// [`relu_layer`] on inputs whose lengths were checked (the same sums as the wasm lanes).
 #[cfg(not(target_arch = "wasm32"))]
-fn axpy_lanes(acc: &mut [f32], a: f32, x: &[f32]) {
-    for (y, x) in acc.iter_mut().zip(x) {
-        *y += a * x;
+fn relu_layer_checked(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32]) -> f32 {
+    let h = bias.len();
+    let lanes_end = h - h % 4;
+    let mut lanes = [0.0f32; 4];
+    for unit in 0..lanes_end {
+        lanes[unit % 4] += hidden_unit(inputs, weights_t, bias, unit).max(0.0) * output[unit];
     }
+    let mut sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for unit in lanes_end..h {
+        sum += hidden_unit(inputs, weights_t, bias, unit).max(0.0) * output[unit];
+    }
+    sum
+}
+
+/// One hidden unit's pre-activation.
+fn hidden_unit(inputs: &[f32], weights_t: &[f32], bias: &[f32], unit: usize) -> f32 {
+    let h = bias.len();
+    let mut acc = bias[unit];
+    for (j, x) in inputs.iter().enumerate() {
+        acc += x * weights_t[j * h + unit];
+    }
+    acc
 }
 
 /// The dot product of two slices whose length is a multiple of 4.
 #[cfg(target_arch = "wasm32")]
 fn lanes(a: &[f32], b: &[f32]) -> f32 {
     use core::arch::wasm32::{f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128_load};
+    let n = a.len().min(b.len());
     let mut acc = f32x4_splat(0.0);
-    for (x, y) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
-        // SAFETY: each chunk holds exactly four f32 (16 bytes); wasm loads need no alignment.
-        let (vx, vy) = unsafe { (v128_load(x.as_ptr().cast()), v128_load(y.as_ptr().cast())) };
+    let mut i = 0;
+    // An index loop: `chunks_exact` iterators are not inlined at `opt-level = "z"`.
+    while i + 4 <= n {
+        // SAFETY: i + 4 <= n, the length of both slices; wasm loads need no alignment.
+        let (vx, vy) = unsafe {
+            (
+                v128_load(a.as_ptr().add(i).cast()),
+                v128_load(b.as_ptr().add(i).cast()),
+            )
+        };
         acc = f32x4_add(acc, f32x4_mul(vx, vy));
+        i += 4;
     }
     (f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<1>(acc))
         + (f32x4_extract_lane::<2>(acc) + f32x4_extract_lane::<3>(acc))
@@ -100,15 +142,34 @@ mod tests {
     }
 
     #[test]
-    fn axpy_and_relu_dot() {
-        for n in 0..11 {
-            let mut acc: Vec<f32> = (0..n).map(|i| i as f32).collect();
-            let x: Vec<f32> = (0..n).map(|i| 1.0 - i as f32).collect();
-            super::axpy(&mut acc, 2.0, &x);
-            let expected: Vec<f32> = (0..n).map(|i| i as f32 + 2.0 * (1.0 - i as f32)).collect();
-            assert_eq!(acc, expected);
+    fn relu_layer_matches_the_naive_layer() {
+        for hidden in [0usize, 1, 4, 6, 16] {
+            let inputs: Vec<f32> = (0..5).map(|j| j as f32 * 0.3 - 0.5).collect();
+            let weights_t: Vec<f32> = (0..5 * hidden)
+                .map(|k| ((k * 7) % 11) as f32 * 0.1 - 0.5)
+                .collect();
+            let bias: Vec<f32> = (0..hidden).map(|u| u as f32 * 0.05 - 0.2).collect();
+            let output: Vec<f32> = (0..hidden).map(|u| 1.0 - u as f32 * 0.1).collect();
+            let naive: f32 = (0..hidden)
+                .map(|u| {
+                    let pre: f32 = bias[u]
+                        + (0..5)
+                            .map(|j| inputs[j] * weights_t[j * hidden + u])
+                            .sum::<f32>();
+                    pre.max(0.0) * output[u]
+                })
+                .sum();
+            let got = super::relu_layer(&inputs, &weights_t, &bias, &output);
+            assert!(
+                (got - naive).abs() < 1e-5,
+                "hidden = {hidden}: {got} vs {naive}"
+            );
         }
-        assert_eq!(super::relu_dot(&[-1.0, 2.0, 0.5], &[3.0, 1.0, 2.0]), 3.0);
+        assert_eq!(
+            super::relu_layer(&[1.0], &[1.0], &[0.0, 0.0], &[1.0, 1.0]),
+            0.0,
+            "short weights"
+        );
     }
 }
 

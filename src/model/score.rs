@@ -13,13 +13,15 @@ use serde::{Deserialize, Serialize};
 
 use super::kernel::dot;
 use super::Model;
-use crate::features::cross::{idx, ServerSlot, CROSS_COUNT};
+use crate::features::cross::{idx, Engaged, FixedCross, ServerSlot, CROSS_COUNT};
 use crate::features::CrossFeatures;
 use crate::features::{ShopperSignals, ShopperView};
 use crate::rank::{Prepared, RankedItem, Reason};
 
-/// Most items that get a written explanation (the rest are below any visible fold).
-pub const MAX_EXPLAINED: usize = 200;
+/// Most items that get a written explanation: a page shows a row or two of 24 (the demo's
+/// search page 48); explaining 1,000 items would cost a fifth of a re-rank for text no one
+/// sees.
+pub const MAX_EXPLAINED: usize = 50;
 /// Largest magnitude accepted in a server-supplied embedding; beyond it the embedding is
 /// ignored so scores stay finite.
 pub const MAX_EMBEDDING_VALUE: f32 = 1.0e4;
@@ -61,11 +63,30 @@ pub struct ItemCache {
     rows: Vec<u32>,
     /// Per candidate: 0 no embedding, 1 usable, 2 ignored (wrong length or values).
     embedding: Vec<u8>,
+    /// Per candidate: the cross features' fixed inputs (server slot, log price).
+    fixed: Vec<FixedCross>,
+    /// Candidate numbers sorted by id, and `(candidate, group)` sorted by group, for the
+    /// merge with the shopper's engaged items and groups.
+    by_id: Vec<u32>,
+    by_group: Vec<(u32, String)>,
+}
+
+impl ItemCache {
+    /// Every cached candidate's engagement features for this call's shopper.
+    fn engaged(&self, view: &ShopperView, prepared: &[Prepared]) -> Vec<Engaged> {
+        let by_id = self.by_id.iter().filter_map(|&i| {
+            prepared
+                .get(i as usize)
+                .map(|p| (i, p.candidate.id.as_str()))
+        });
+        let by_group = self.by_group.iter().map(|(i, g)| (*i, g.as_str()));
+        view.engaged_all(prepared.len(), by_id, by_group)
+    }
 }
 
 /// Everything about the shopper that is fixed for one call.
-struct CallState {
-    view: ShopperView,
+struct CallState<'a> {
+    view: ShopperView<'a>,
     /// `E · u` for every item-table row.
     row_scores: Vec<f32>,
     /// `E · u_source` for history, session and quiz (for explanations).
@@ -75,7 +96,7 @@ struct CallState {
 }
 
 impl Model {
-    fn call_state(&self, signals: &ShopperSignals) -> CallState {
+    fn call_state<'a>(&self, signals: &'a ShopperSignals) -> CallState<'a> {
         let w = &self.weights;
         let view = ShopperView::new(&self.index, signals);
         let dim = self.index.spec().dim;
@@ -136,10 +157,12 @@ impl Model {
         }
     }
 
-    /// The rows and embedding state of every candidate, for [`Model::rank_cached`].
+    /// The rows, embedding state and fixed cross inputs of every candidate, for
+    /// [`Model::rank_cached`].
     pub fn item_cache(&self, prepared: &[Prepared]) -> ItemCache {
         let mut cache = ItemCache::default();
-        for p in prepared {
+        let group_attribute = self.index.spec().group_attribute.as_deref();
+        for (i, (p, slot)) in prepared.iter().zip(server_slots(prepared)).enumerate() {
             cache.starts.push(cache.rows.len() as u32);
             self.index.item_rows(&p.candidate, &mut cache.rows);
             let state = match self.valid_embedding(p.candidate.embedding.as_ref()) {
@@ -148,25 +171,37 @@ impl Model {
                 (None, false) => 0,
             };
             cache.embedding.push(state);
+            cache.fixed.push(FixedCross::new(&p.candidate, slot));
+            cache.by_id.push(i as u32);
+            if let Some(g) = group_attribute.and_then(|g| p.candidate.attributes.get(g)) {
+                cache.by_group.push((i as u32, g.clone()));
+            }
         }
         cache.starts.push(cache.rows.len() as u32);
+        crate::collections::sort_by(&mut cache.by_id, |a, b| {
+            prepared[*a as usize]
+                .candidate
+                .id
+                .cmp(&prepared[*b as usize].candidate.id)
+        });
+        crate::collections::sort_by(&mut cache.by_group, |a, b| a.1.cmp(&b.1));
         cache
     }
 
     /// A candidate's dot product and cross features (`rows` receives its item rows), and
-    /// whether its embedding had to be ignored. `cached`: the candidate's number in the
-    /// cache that was built for this list.
+    /// whether its embedding had to be ignored. `cached`: the cache built for this list, this
+    /// call's engagement features from it, and the candidate's number.
     fn features(
         &self,
         state: &CallState,
         p: &Prepared,
         slot: ServerSlot,
         rows: &mut Vec<u32>,
-        cached: Option<(&ItemCache, usize)>,
+        cached: Option<(&ItemCache, &[Engaged], usize)>,
     ) -> (f32, CrossFeatures, bool) {
         rows.clear();
         let (embedding, ignored) = match cached {
-            Some((cache, i)) => {
+            Some((cache, _, i)) => {
                 let (from, to) = (cache.starts[i] as usize, cache.starts[i + 1] as usize);
                 rows.extend_from_slice(&cache.rows[from..to]);
                 match cache.embedding[i] {
@@ -179,33 +214,34 @@ impl Model {
                 self.valid_embedding(p.candidate.embedding.as_ref())
             }
         };
-        let mut dot: f32 = rows
-            .iter()
-            .map(|&r| state.row_scores.get(r as usize).copied().unwrap_or(0.0))
-            .sum();
+        let mut dot = 0.0f32;
+        for &r in rows.iter() {
+            dot += state.row_scores.get(r as usize).copied().unwrap_or(0.0);
+        }
         if let Some(e) = embedding {
             dot += super::kernel::dot(&state.projected, e);
         }
-        let x = state
-            .view
-            .cross(&self.index, &p.candidate, rows, slot, embedding.is_some());
+        let x = match cached {
+            Some((cache, engaged, i)) => {
+                state
+                    .view
+                    .cross_with(&cache.fixed[i], engaged[i], rows, embedding.is_some())
+            }
+            None => state
+                .view
+                .cross(&self.index, &p.candidate, rows, slot, embedding.is_some()),
+        };
         (dot, x, ignored)
     }
 
     /// The score of a candidate from its dot product and cross features.
-    fn score_of(&self, uv: f32, x: &CrossFeatures, pre: &mut Vec<f32>) -> f32 {
+    fn score_of(&self, uv: f32, x: &CrossFeatures) -> f32 {
         let d = &self.dense;
-        pre.clear();
-        pre.extend_from_slice(&d.hidden_bias);
-        let hidden = pre.len();
-        if hidden > 0 {
-            let inputs = x.iter().chain(std::iter::once(&uv));
-            for (v, weights) in inputs.zip(d.hidden_t.chunks_exact(hidden)) {
-                super::kernel::axpy(pre, *v, weights);
-            }
-        }
-        let score = uv + dot(&d.cross, x) + super::kernel::relu_dot(pre, &d.output);
-        finite_or_floor(score)
+        let mut inputs = [0.0f32; CROSS_COUNT + 1];
+        inputs[..CROSS_COUNT].copy_from_slice(x);
+        inputs[CROSS_COUNT] = uv;
+        let layer = super::kernel::relu_layer(&inputs, &d.hidden_t, &d.hidden_bias, &d.output);
+        finite_or_floor(uv + dot(&d.cross, x) + layer)
     }
 
     /// The source that lifted the item most, and the row to name for it.
@@ -274,21 +310,17 @@ impl Model {
         &self,
         state: &CallState,
         prepared: &[Prepared],
-        cache: Option<&ItemCache>,
+        cache: Option<(&ItemCache, &[Engaged])>,
     ) -> (Vec<f32>, usize) {
         let mut rows = Vec::with_capacity(self.index.attribute_count());
         let mut ignored = 0;
-        let mut pre = Vec::with_capacity(self.dense.hidden_bias.len());
-        let scores = prepared
-            .iter()
-            .zip(server_slots(prepared))
-            .enumerate()
-            .map(|(i, (p, slot))| {
-                let (dot, x, bad) = self.features(state, p, slot, &mut rows, cache.map(|c| (c, i)));
-                ignored += usize::from(bad);
-                self.score_of(dot, &x, &mut pre)
-            })
-            .collect();
+        let mut scores = Vec::with_capacity(prepared.len());
+        for (i, (p, slot)) in prepared.iter().zip(server_slots(prepared)).enumerate() {
+            let cached = cache.map(|(c, e)| (c, e, i));
+            let (dot, x, bad) = self.features(state, p, slot, &mut rows, cached);
+            ignored += usize::from(bad);
+            scores.push(self.score_of(dot, &x));
+        }
         (scores, ignored)
     }
 
@@ -308,16 +340,10 @@ impl Model {
     ) -> ModelRanking {
         let cache = cache.filter(|c| c.embedding.len() == prepared.len());
         let state = self.call_state(signals);
+        let engaged = cache.map(|c| c.engaged(&state.view, prepared));
+        let cache = cache.zip(engaged.as_deref());
         let (scores, ignored) = self.scores_with(&state, prepared, cache);
-        let mut order: Vec<usize> = (0..prepared.len()).collect();
-        // The same order as `rank::finalize`: score, then the server's position.
-        crate::collections::sort_by(&mut order, |&a, &b| {
-            scores[b].total_cmp(&scores[a]).then(
-                prepared[a]
-                    .server_position
-                    .cmp(&prepared[b].server_position),
-            )
-        });
+        let order = best_first(&scores, prepared);
         let slots: Vec<ServerSlot> = server_slots(prepared).collect();
         let mut rows = Vec::with_capacity(self.index.attribute_count());
         let items = order
@@ -328,7 +354,7 @@ impl Model {
                 // those few rather than kept for every candidate.
                 let reason = (position < MAX_EXPLAINED)
                     .then(|| {
-                        let cached = cache.map(|c| (c, i));
+                        let cached = cache.map(|(c, e)| (c, e, i));
                         let (_, x, _) =
                             self.features(&state, &prepared[i], slots[i], &mut rows, cached);
                         let (kind, row) = self.reason(&state, &rows, &x)?;
@@ -381,6 +407,71 @@ impl Model {
     }
 }
 
+/// Candidate numbers best first, in the order of `rank::finalize` (score, then the server's
+/// position). Each candidate becomes one `u64` key (the score's bits made order-preserving
+/// and inverted, then the position), so one primitive unstable sort does it: positions are
+/// unique, so the order is total and the result deterministic.
+fn best_first(scores: &[f32], prepared: &[Prepared]) -> Vec<usize> {
+    let mut keys: Vec<u64> = scores
+        .iter()
+        .zip(prepared)
+        .map(|(s, p)| (u64::from(!ordered_bits(*s)) << 32) | p.server_position as u64)
+        .collect();
+    radix_sort(&mut keys);
+    let mut by_position = vec![0usize; prepared.len()];
+    for (i, p) in prepared.iter().enumerate() {
+        if let Some(slot) = by_position.get_mut(p.server_position) {
+            *slot = i;
+        }
+    }
+    keys.into_iter()
+        .map(|k| {
+            by_position
+                .get((k & 0xffff_ffff) as usize)
+                .copied()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Sorts `keys` ascending: LSD radix sort by bytes, skipping the bytes all keys share (the
+/// high bytes of the position half). About six linear passes for a list of 1,000, where the
+/// size-optimised standard library's unstable sort is a heapsort.
+fn radix_sort(keys: &mut Vec<u64>) {
+    let mut buffer = vec![0u64; keys.len()];
+    for shift in (0..64).step_by(8) {
+        let mut counts = [0usize; 256];
+        for k in keys.iter() {
+            counts[((k >> shift) & 0xff) as usize] += 1;
+        }
+        if counts.iter().any(|&c| c == keys.len()) {
+            continue; // one digit for all: this pass would not move anything
+        }
+        let mut start = 0;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = start;
+            start += n;
+        }
+        for &k in keys.iter() {
+            let digit = ((k >> shift) & 0xff) as usize;
+            buffer[counts[digit]] = k;
+            counts[digit] += 1;
+        }
+        std::mem::swap(keys, &mut buffer);
+    }
+}
+
+/// `f32::total_cmp`'s order as unsigned integers: `a.total_cmp(&b) == ordered_bits(a).cmp(&ordered_bits(b))`.
+fn ordered_bits(x: f32) -> u32 {
+    let bits = x.to_bits();
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    }
+}
+
 /// Each prepared candidate's place in the server's list, as the cross features read it.
 pub fn server_slots(prepared: &[Prepared]) -> impl Iterator<Item = ServerSlot> + '_ {
     let max_abs_score = prepared
@@ -425,5 +516,55 @@ fn finite_or_floor(score: f32) -> f32 {
         score
     } else {
         -1.0e30
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod order_tests {
+    use super::{ordered_bits, radix_sort};
+
+    #[test]
+    fn radix_sort_sorts() {
+        let mut state = 3u64;
+        for n in [0usize, 1, 2, 17, 1000] {
+            let mut keys: Vec<u64> = (0..n)
+                .map(|i| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (state & 0xffff_ffff_0000_0000) | i as u64
+                })
+                .collect();
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            radix_sort(&mut keys);
+            assert_eq!(keys, expected, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn ordered_bits_sort_like_total_cmp() {
+        let values = [
+            f32::NEG_INFINITY,
+            -1.0e30,
+            -2.5,
+            -1.0e-40,
+            -0.0,
+            0.0,
+            1.0e-40,
+            0.5,
+            3.0,
+            f32::INFINITY,
+            f32::NAN,
+        ];
+        for a in values {
+            for b in values {
+                assert_eq!(
+                    ordered_bits(a).cmp(&ordered_bits(b)),
+                    a.total_cmp(&b),
+                    "{a} vs {b}"
+                );
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
 use super::store::LocalStore;
-use crate::engine::{attach_embeddings, Engine, EngineOptions, ForgetTarget};
+use crate::engine::{attach_embeddings, CompactRanking, Engine, EngineOptions, ForgetTarget};
 use crate::error::Error;
 use crate::privacy::tcf::TcfMapping;
 use crate::quiz::state::Answer;
@@ -17,6 +17,29 @@ use crate::rank::options::RerankOptions;
 use crate::rank::{parse_candidates, RankError};
 use crate::storage::journal::JournaledStore;
 use crate::storage::MemoryStore;
+
+/// `{ meta, index, server, score }`: the compact result's JSON and its arrays as typed arrays
+/// (`Uint32Array`, `Uint32Array`, `Float32Array`; see `engine::compact`).
+fn compact_result(c: &CompactRanking) -> js_sys::Object {
+    let out = js_sys::Object::new();
+    let set = |key: &str, value: &JsValue| {
+        let _ = js_sys::Reflect::set(&out, &key.into(), value);
+    };
+    set("meta", &c.meta.as_str().into());
+    set(
+        "index",
+        &js_sys::Uint32Array::from(c.index.as_slice()).into(),
+    );
+    set(
+        "server",
+        &js_sys::Uint32Array::from(c.server.as_slice()).into(),
+    );
+    set(
+        "score",
+        &js_sys::Float32Array::from(c.score.as_slice()).into(),
+    );
+    out
+}
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -111,19 +134,19 @@ impl WasmEngine {
     /// Re-ranks candidates (JSON array) with options (JSON object, or empty for the
     /// defaults). `embeddings` holds `dim` floats per candidate (empty: embeddings, if any,
     /// are in the JSON); a row starting with NaN means none. Returns the compact result
-    /// (`{ ranker, index, server, score, reasons, dropped, ignoredPins, modelStatus?,
-    /// fallbackReason? }`, see `engine::compact_json`) as JSON.
+    /// (see [`compact_result`]).
     pub fn rerank(
         &self,
         candidates: &str,
         options: &str,
         embeddings: &[f32],
         dim: usize,
-    ) -> Result<String, JsValue> {
+    ) -> Result<js_sys::Object, JsValue> {
         let options = parse_rerank_options(options)?;
         let list = parse_packed(candidates, embeddings, dim)?;
         self.0
             .rerank_compact(list, &options, now_ms())
+            .map(|c| compact_result(&c))
             .map_err(|e| to_js(&e))
     }
 
@@ -147,10 +170,11 @@ impl WasmEngine {
     /// Re-ranks a registered candidate set with options (JSON, or empty); same result as
     /// `rerank`.
     #[wasm_bindgen(js_name = rerankSet)]
-    pub fn rerank_set(&self, handle: u32, options: &str) -> Result<String, JsValue> {
+    pub fn rerank_set(&self, handle: u32, options: &str) -> Result<js_sys::Object, JsValue> {
         let options = parse_rerank_options(options)?;
         self.0
             .rerank_set_compact(handle, &options, now_ms())
+            .map(|c| compact_result(&c))
             .map_err(|e| to_js(&e))
     }
 

@@ -48,6 +48,8 @@ pub struct BenchReport {
     pub load_p50_ms: f64,
     /// Re-rank timings.
     pub rerank: Vec<Timing>,
+    /// The browser bench's scenario through the engine (registered set, compact result).
+    pub engine: Vec<crate::bench_engine::EngineTiming>,
 }
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {
@@ -58,7 +60,11 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Times `f` on a fresh input from `setup` (untimed) per call, after one warm-up call.
-fn time<T, S: FnMut() -> T, F: FnMut(T)>(iterations: usize, mut setup: S, mut f: F) -> (f64, f64) {
+pub(crate) fn time<T, S: FnMut() -> T, F: FnMut(T)>(
+    iterations: usize,
+    mut setup: S,
+    mut f: F,
+) -> (f64, f64) {
     f(setup());
     let mut ms: Vec<f64> = (0..iterations)
         .map(|_| {
@@ -222,10 +228,13 @@ pub fn run(model_path: &Path, out_dir: &Path) -> Result<BenchReport, PipelineErr
             });
         }
     }
+    let bench_model = crate::bench_model::build(7, 64)?.to_bytes()?;
+    let engine = crate::bench_engine::run(&bench_model, &[(100, 500), (1_000, 200), (10_000, 30)])?;
     let report = BenchReport {
         model_bytes: bytes.len(),
         load_p50_ms,
         rerank,
+        engine,
     };
     std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
     let path = out_dir.join("model_native.json");

@@ -12,6 +12,7 @@
 
 mod baselines;
 mod bench;
+mod bench_engine;
 mod bench_model;
 mod dataset;
 mod evaluate;
@@ -195,15 +196,18 @@ fn main() -> ExitCode {
             let p50 = |n, dim| at(n, dim).map_or(0.0, |t| t.p50_ms);
             let p95 = |n, dim| at(n, dim).map_or(0.0, |t| t.p95_ms);
             let rank = |n, dim| at(n, dim).map_or(0.0, |t| t.rank_only_p50_ms);
+            let engine = report.engine.iter().find(|t| t.candidates == 1000);
             println!(
-                "native_rerank_1000_p50_ms={:.3} native_rerank_1000_p95_ms={:.3} native_model_rank_1000_p50_ms={:.3} native_rerank_1000_emb64_p50_ms={:.3} native_rerank_10000_emb64_p50_ms={:.3} native_load_ms={:.3} model_bytes={}",
+                "native_rerank_1000_p50_ms={:.3} native_rerank_1000_p95_ms={:.3} native_model_rank_1000_p50_ms={:.3} native_rerank_1000_emb64_p50_ms={:.3} native_rerank_10000_emb64_p50_ms={:.3} native_load_ms={:.3} model_bytes={} native_engine_set_1000_p50_ms={:.3} native_engine_set_1000_p95_ms={:.3}",
                 p50(1000, 0),
                 p95(1000, 0),
                 rank(1000, 0),
                 p50(1000, 64),
                 p50(10_000, 64),
                 report.load_p50_ms,
-                report.model_bytes
+                report.model_bytes,
+                engine.map_or(0.0, |t| t.set_p50_ms),
+                engine.map_or(0.0, |t| t.set_p95_ms),
             );
         }),
     };

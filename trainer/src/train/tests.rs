@@ -100,7 +100,8 @@ fn signals() -> ShopperSignals {
 
 fn example(index: &vitrine::features::SpecIndex) -> Example {
     let (prepared, _) = prepare(candidates()).unwrap();
-    let view = ShopperView::new(index, &signals());
+    let signals = signals();
+    let view = ShopperView::new(index, &signals);
     let (offsets, rows, cross) = featurise(index, &view, &prepared);
     Example {
         history_pool: view.history_pool,
