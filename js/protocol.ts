@@ -196,7 +196,11 @@ function coreValue(v: unknown): unknown {
 /** The core's compact result: its JSON part parsed, its typed arrays kept as they are. */
 function coreRanking(result: object): unknown {
   const raw = result as { meta: string; index: Uint32Array; server: Uint32Array; score: Float32Array };
-  return { ...(JSON.parse(raw.meta) as object), index: raw.index, server: raw.server, score: raw.score };
+  const out = JSON.parse(raw.meta) as Record<string, unknown>;
+  out.index = raw.index;
+  out.server = raw.server;
+  out.score = raw.score;
+  return out;
 }
 
 function dispatch(core: VitrineCore, method: Method, arg: unknown): unknown {

@@ -9,7 +9,7 @@ mkdir -p "$ROOT/target"
 # Both are unstable flags; RUSTC_BOOTSTRAP enables them on the pinned stable toolchain, for this
 # one build only (tests, clippy and native programs use plain stable). See HACKING.md.
 RUSTC_BOOTSTRAP=1 \
-RUSTFLAGS="-C target-feature=+simd128 -Z unstable-options -C panic=immediate-abort" \
+RUSTFLAGS="-C target-feature=+simd128 -Z unstable-options -C panic=immediate-abort --cfg vitrine_optimize_hot" \
 wasm-pack build --target web --release --mode no-install --no-pack \
   --out-dir js/wasm --out-name vitrine "$ROOT" -- \
   -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size \

@@ -47,9 +47,12 @@
 //!     { "id": "b", "attributes": { "productType": "Dress", "colour": "Red" } }
 //! ]);
 //! let ranked = engine.rerank_json(&candidates.to_string(), 2_000.0).unwrap();
-//! assert_eq!(ranked.items[0].id, "b");
+//! assert_eq!(&*ranked.items[0].id, "b");
 //! ```
 #![deny(missing_docs)]
+// The release wasm build (scripts/build.sh) compiles the scoring loop for speed inside a
+// size-optimised binary; `optimize(speed)` is unstable, so only that build turns it on.
+#![cfg_attr(vitrine_optimize_hot, feature(optimize_attribute))]
 
 pub mod collections;
 pub mod engine;

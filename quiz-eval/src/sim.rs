@@ -157,7 +157,7 @@ pub fn score(
     targets: &HashSet<&str>,
 ) -> Score {
     let ranked = rank::affinity::rank(prepared, profile, cfg, now_ms);
-    let ids: Vec<&str> = ranked.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = ranked.iter().map(|r| &*r.id).collect();
     Score {
         map: metrics::average_precision(&ids, targets, CUTOFF),
         ndcg: metrics::ndcg(&ids, targets, CUTOFF),

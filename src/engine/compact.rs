@@ -53,6 +53,7 @@ pub struct CompactRanking {
 }
 
 /// Writes `output` (ranked from `prepared`) in the compact form.
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 pub fn compact(output: &RankOutput, prepared: &[Prepared]) -> CompactRanking {
     // Server positions are unique within a call: they map an item back to its input index.
     let mut index_of = vec![0u32; prepared.len()];

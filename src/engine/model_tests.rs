@@ -124,7 +124,7 @@ fn model_ranks_with_reasons_and_reports_its_status() {
         .items
         .iter()
         .enumerate()
-        .all(|(i, it)| it.id == format!("c{i}")));
+        .all(|(i, it)| *it.id == format!("c{i}")));
 
     for i in 0..3 {
         track(&mut engine, "purchase", &format!("p{i}"), "Black", "Party");
@@ -343,7 +343,7 @@ proptest! {
         // Only sensitive events: nothing personal was learned, so the server's order.
         let expected = if engine.shopper_signals(NOW).is_empty() { RankerKind::Server } else { RankerKind::Model };
         prop_assert_eq!(out.ranker, expected);
-        let mut ids: Vec<String> = out.items.iter().map(|i| i.id.clone()).collect();
+        let mut ids: Vec<String> = out.items.iter().map(|i| i.id.to_string()).collect();
         ids.sort();
         let mut expected: Vec<String> = (0..n).map(|i| format!("c{i}")).filter(|id| !excluded.contains(id)).collect();
         expected.sort();
@@ -356,7 +356,7 @@ proptest! {
             }
         }
         if let Some(p) = options.pinned.first() {
-            let at = out.items.iter().position(|i| i.id == p.id);
+            let at = out.items.iter().position(|i| *i.id == p.id);
             let ignored = out.ignored_pins.iter().any(|i| i.id == p.id);
             prop_assert!(ignored || at == Some(p.position), "pin {:?} at {:?}", p, at);
         }
@@ -384,7 +384,7 @@ fn compact_result_matches_the_object_form() {
     assert_eq!(compact.score.len(), full.items.len());
     for (p, item) in full.items.iter().enumerate() {
         let i = compact.index[p] as usize;
-        assert_eq!(list[i].id, item.id, "index points into the caller's list");
+        assert_eq!(*list[i].id, *item.id, "index points into the caller's list");
         assert_eq!(compact.server[p] as usize, item.server_position);
         let score = f64::from(compact.score[p]);
         assert!((score - item.score).abs() <= 1e-5 * item.score.abs().max(1.0));

@@ -67,6 +67,7 @@ pub struct ShopperSignals {
 
 impl ShopperSignals {
     /// Reads the signals out of the profile and the item memory at `now_ms`.
+    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
     pub fn build(
         profile: &Profile,
         memory: &ItemMemory,

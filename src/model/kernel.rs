@@ -7,6 +7,7 @@
 
 /// `Σ a[i]·b[i]` over the common length.
 #[inline]
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -18,10 +19,30 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     sum
 }
 
+/// `acc[k] += x[k]` for four lanes.
+#[inline]
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
+pub fn add4(acc: &mut [f32; 4], x: &[f32; 4]) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use core::arch::wasm32::{f32x4_add, v128_load, v128_store};
+        // SAFETY: both point to four f32 (16 bytes); wasm loads and stores need no alignment.
+        unsafe {
+            let sum = f32x4_add(v128_load(acc.as_ptr().cast()), v128_load(x.as_ptr().cast()));
+            v128_store(acc.as_mut_ptr().cast(), sum);
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    for (a, b) in acc.iter_mut().zip(x) {
+        *a += b;
+    }
+}
+
 /// The interaction layer of one candidate:
 /// `Σ_h max(bias[h] + Σ_j inputs[j] · weights_t[j·H + h], 0) · output[h]`, `H = bias.len()`,
 /// with `weights_t` holding input `j`'s weights to every hidden unit contiguously.
 #[inline]
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 pub fn relu_layer(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32]) -> f32 {
     let h = bias.len();
     if h == 0 || output.len() < h || weights_t.len() < inputs.len() * h {
@@ -30,55 +51,70 @@ pub fn relu_layer(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32
     relu_layer_checked(inputs, weights_t, bias, output)
 }
 
-/// [`relu_layer`] on inputs whose lengths were checked; four hidden units per step.
+/// Most four-unit lane groups [`relu_layer`] keeps in registers (64 hidden units).
 #[cfg(target_arch = "wasm32")]
+const MAX_LANE_GROUPS: usize = 16;
+
+/// [`relu_layer`] on inputs whose lengths were checked: every hidden unit accumulates in
+/// four-wide lanes, inputs outermost so a zero input (most cross features of most items) is
+/// skipped once for all units.
+#[cfg(target_arch = "wasm32")]
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 fn relu_layer_checked(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32]) -> f32 {
     use core::arch::wasm32::{
-        f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_pmax, f32x4_splat, v128_load,
+        f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_pmax, f32x4_splat, v128, v128_load,
     };
     let h = bias.len();
-    let lanes_end = h - h % 4;
+    let groups = h / 4;
+    if h % 4 != 0 || groups > MAX_LANE_GROUPS {
+        return (0..h)
+            .map(|unit| hidden_unit(inputs, weights_t, bias, unit).max(0.0) * output[unit])
+            .sum();
+    }
     let zero = f32x4_splat(0.0);
-    let mut total = zero;
-    let mut c = 0;
-    while c < lanes_end {
-        // SAFETY: c + 4 <= h <= bias.len() and output.len(); row j's chunk ends at
-        // j·h + c + 4 <= inputs.len()·h <= weights_t.len() (checked by `relu_layer`); wasm
-        // loads need no alignment.
-        unsafe {
-            let mut acc = v128_load(bias.as_ptr().add(c).cast());
-            let mut w = weights_t.as_ptr().add(c);
-            for &x in inputs {
-                acc = f32x4_add(acc, f32x4_mul(f32x4_splat(x), v128_load(w.cast())));
-                w = w.add(h);
-            }
-            let out = v128_load(output.as_ptr().add(c).cast());
-            total = f32x4_add(total, f32x4_mul(f32x4_pmax(acc, zero), out));
+    let mut acc: [v128; MAX_LANE_GROUPS] = [zero; MAX_LANE_GROUPS];
+    // SAFETY (all loads): group g covers units 4g..4g + 4 <= h <= bias.len(), output.len();
+    // input j's row ends at j·h + h <= inputs.len()·h <= weights_t.len() (checked by
+    // `relu_layer`); wasm loads need no alignment.
+    for (g, a) in acc.iter_mut().enumerate().take(groups) {
+        *a = unsafe { v128_load(bias.as_ptr().add(4 * g).cast()) };
+    }
+    for (j, &x) in inputs.iter().enumerate() {
+        if x == 0.0 {
+            continue;
         }
-        c += 4;
+        let vx = f32x4_splat(x);
+        let row = unsafe { weights_t.as_ptr().add(j * h) };
+        for (g, a) in acc.iter_mut().enumerate().take(groups) {
+            let w = unsafe { v128_load(row.add(4 * g).cast()) };
+            *a = f32x4_add(*a, f32x4_mul(vx, w));
+        }
     }
-    let mut sum = (f32x4_extract_lane::<0>(total) + f32x4_extract_lane::<1>(total))
-        + (f32x4_extract_lane::<2>(total) + f32x4_extract_lane::<3>(total));
-    for unit in lanes_end..h {
-        sum += hidden_unit(inputs, weights_t, bias, unit).max(0.0) * output[unit];
+    let mut total = zero;
+    for (g, a) in acc.iter().enumerate().take(groups) {
+        let out = unsafe { v128_load(output.as_ptr().add(4 * g).cast()) };
+        total = f32x4_add(total, f32x4_mul(f32x4_pmax(*a, zero), out));
     }
-    sum
+    (f32x4_extract_lane::<0>(total) + f32x4_extract_lane::<1>(total))
+        + (f32x4_extract_lane::<2>(total) + f32x4_extract_lane::<3>(total))
 }
 
 /// [`relu_layer`] on inputs whose lengths were checked (the same sums as the wasm lanes).
 #[cfg(not(target_arch = "wasm32"))]
 fn relu_layer_checked(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32]) -> f32 {
-    let h = bias.len();
-    let lanes_end = h - h % 4;
+    let unit_values = output
+        .iter()
+        .enumerate()
+        .take(bias.len())
+        .map(|(unit, out)| hidden_unit(inputs, weights_t, bias, unit).max(0.0) * out);
+    if bias.len() % 4 != 0 {
+        return unit_values.sum();
+    }
     let mut lanes = [0.0f32; 4];
-    for unit in 0..lanes_end {
-        lanes[unit % 4] += hidden_unit(inputs, weights_t, bias, unit).max(0.0) * output[unit];
+    for (unit, value) in unit_values.enumerate() {
+        lanes[unit % 4] += value;
     }
-    let mut sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-    for unit in lanes_end..h {
-        sum += hidden_unit(inputs, weights_t, bias, unit).max(0.0) * output[unit];
-    }
-    sum
+    (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
 /// One hidden unit's pre-activation.
@@ -86,13 +122,17 @@ fn hidden_unit(inputs: &[f32], weights_t: &[f32], bias: &[f32], unit: usize) -> 
     let h = bias.len();
     let mut acc = bias[unit];
     for (j, x) in inputs.iter().enumerate() {
-        acc += x * weights_t[j * h + unit];
+        // Zero inputs are skipped (as the wasm lanes do): the same sums, bit for bit.
+        if *x != 0.0 {
+            acc += x * weights_t[j * h + unit];
+        }
     }
     acc
 }
 
 /// The dot product of two slices whose length is a multiple of 4.
 #[cfg(target_arch = "wasm32")]
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 fn lanes(a: &[f32], b: &[f32]) -> f32 {
     use core::arch::wasm32::{f32x4_add, f32x4_extract_lane, f32x4_mul, f32x4_splat, v128_load};
     let n = a.len().min(b.len());

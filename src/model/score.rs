@@ -73,6 +73,7 @@ pub struct ItemCache {
 
 impl ItemCache {
     /// Every cached candidate's engagement features for this call's shopper.
+    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
     fn engaged(&self, view: &ShopperView, prepared: &[Prepared]) -> Vec<Engaged> {
         let by_id = self.by_id.iter().filter_map(|&i| {
             prepared
@@ -87,8 +88,9 @@ impl ItemCache {
 /// Everything about the shopper that is fixed for one call.
 struct CallState<'a> {
     view: ShopperView<'a>,
-    /// `E · u` for every item-table row.
-    row_scores: Vec<f32>,
+    /// [`ShopperView::row_table`] of `E · u` (each item-table row's score): a candidate's
+    /// rows summed give its dot product and row sums at once.
+    row_table: Vec<[f32; 4]>,
     /// `E · u_source` for history, session and quiz (for explanations).
     source_row_scores: [Vec<f32>; 3],
     /// `Pᵀ · u`, so a candidate's embedding term is one dot product.
@@ -96,6 +98,7 @@ struct CallState<'a> {
 }
 
 impl Model {
+    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
     fn call_state<'a>(&self, signals: &'a ShopperSignals) -> CallState<'a> {
         let w = &self.weights;
         let view = ShopperView::new(&self.index, signals);
@@ -133,8 +136,9 @@ impl Model {
                 axpy(&mut projected, *ui, row);
             }
         }
+        let row_scores = matvec(&w.item_table, &u);
         CallState {
-            row_scores: matvec(&w.item_table, &u),
+            row_table: view.row_table(&row_scores),
             source_row_scores: parts.map(|p| matvec(&w.item_table, &p)),
             projected,
             view,
@@ -191,50 +195,60 @@ impl Model {
     /// A candidate's dot product and cross features (`rows` receives its item rows), and
     /// whether its embedding had to be ignored. `cached`: the cache built for this list, this
     /// call's engagement features from it, and the candidate's number.
-    fn features(
+    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
+    fn features<'r>(
         &self,
         state: &CallState,
-        p: &Prepared,
+        p: &'r Prepared,
         slot: ServerSlot,
-        rows: &mut Vec<u32>,
-        cached: Option<(&ItemCache, &[Engaged], usize)>,
-    ) -> (f32, CrossFeatures, bool) {
-        rows.clear();
-        let (embedding, ignored) = match cached {
+        buf: &'r mut Vec<u32>,
+        cached: Option<(&'r ItemCache, &[Engaged], usize)>,
+    ) -> (f32, CrossFeatures, bool, &'r [u32]) {
+        let (rows, embedding, ignored): (&[u32], _, _) = match cached {
             Some((cache, _, i)) => {
                 let (from, to) = (cache.starts[i] as usize, cache.starts[i + 1] as usize);
-                rows.extend_from_slice(&cache.rows[from..to]);
-                match cache.embedding[i] {
+                let (embedding, ignored) = match cache.embedding[i] {
                     1 => (p.candidate.embedding.as_deref(), false),
                     state => (None, state == 2),
-                }
+                };
+                (&cache.rows[from..to], embedding, ignored)
             }
             None => {
-                self.index.item_rows(&p.candidate, rows);
-                self.valid_embedding(p.candidate.embedding.as_ref())
+                buf.clear();
+                self.index.item_rows(&p.candidate, buf);
+                let (embedding, ignored) = self.valid_embedding(p.candidate.embedding.as_ref());
+                (buf.as_slice(), embedding, ignored)
             }
         };
-        let mut dot = 0.0f32;
+        let mut sums = [0.0f32; 4];
         for &r in rows.iter() {
-            dot += state.row_scores.get(r as usize).copied().unwrap_or(0.0);
+            if let Some(row) = state.row_table.get(r as usize) {
+                super::kernel::add4(&mut sums, row);
+            }
         }
+        let [mut dot, affinity, quiz, session] = sums;
         if let Some(e) = embedding {
             dot += super::kernel::dot(&state.projected, e);
         }
+        let row_sums = [affinity, quiz, session];
         let x = match cached {
             Some((cache, engaged, i)) => {
                 state
                     .view
-                    .cross_with(&cache.fixed[i], engaged[i], rows, embedding.is_some())
+                    .cross_with(&cache.fixed[i], engaged[i], row_sums, embedding.is_some())
             }
-            None => state
-                .view
-                .cross(&self.index, &p.candidate, rows, slot, embedding.is_some()),
+            None => state.view.cross_with(
+                &FixedCross::new(&p.candidate, slot),
+                state.view.engaged(&self.index, &p.candidate),
+                row_sums,
+                embedding.is_some(),
+            ),
         };
-        (dot, x, ignored)
+        (dot, x, ignored, rows)
     }
 
     /// The score of a candidate from its dot product and cross features.
+    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
     fn score_of(&self, uv: f32, x: &CrossFeatures) -> f32 {
         let d = &self.dense;
         let mut inputs = [0.0f32; CROSS_COUNT + 1];
@@ -306,6 +320,7 @@ impl Model {
         self.scores_with(&state, prepared, None)
     }
 
+    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
     fn scores_with(
         &self,
         state: &CallState,
@@ -317,7 +332,7 @@ impl Model {
         let mut scores = Vec::with_capacity(prepared.len());
         for (i, (p, slot)) in prepared.iter().zip(server_slots(prepared)).enumerate() {
             let cached = cache.map(|(c, e)| (c, e, i));
-            let (dot, x, bad) = self.features(state, p, slot, &mut rows, cached);
+            let (dot, x, bad, _) = self.features(state, p, slot, &mut rows, cached);
             ignored += usize::from(bad);
             scores.push(self.score_of(dot, &x));
         }
@@ -332,6 +347,7 @@ impl Model {
 
     /// [`Model::rank`] with the [`ItemCache`] built for `prepared` (the same result, without
     /// the per-candidate vocabulary lookups). A cache of another length is ignored.
+    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
     pub fn rank_cached(
         &self,
         prepared: &[Prepared],
@@ -355,14 +371,14 @@ impl Model {
                 let reason = (position < MAX_EXPLAINED)
                     .then(|| {
                         let cached = cache.map(|(c, e)| (c, e, i));
-                        let (_, x, _) =
+                        let (_, x, _, item_rows) =
                             self.features(&state, &prepared[i], slots[i], &mut rows, cached);
-                        let (kind, row) = self.reason(&state, &rows, &x)?;
+                        let (kind, row) = self.reason(&state, item_rows, &x)?;
                         self.explain(kind, row, signals)
                     })
                     .flatten();
                 RankedItem {
-                    id: prepared[i].candidate.id.clone(),
+                    id: prepared[i].id.clone(),
                     score: f64::from(scores[i]),
                     position,
                     server_position: prepared[i].server_position,
@@ -411,6 +427,7 @@ impl Model {
 /// position). Each candidate becomes one `u64` key (the score's bits made order-preserving
 /// and inverted, then the position), so one primitive unstable sort does it: positions are
 /// unique, so the order is total and the result deterministic.
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 fn best_first(scores: &[f32], prepared: &[Prepared]) -> Vec<usize> {
     let mut keys: Vec<u64> = scores
         .iter()
@@ -437,6 +454,7 @@ fn best_first(scores: &[f32], prepared: &[Prepared]) -> Vec<usize> {
 /// Sorts `keys` ascending: LSD radix sort by bytes, skipping the bytes all keys share (the
 /// high bytes of the position half). About six linear passes for a list of 1,000, where the
 /// size-optimised standard library's unstable sort is a heapsort.
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 fn radix_sort(keys: &mut Vec<u64>) {
     let mut buffer = vec![0u64; keys.len()];
     for shift in (0..64).step_by(8) {
@@ -444,7 +462,7 @@ fn radix_sort(keys: &mut Vec<u64>) {
         for k in keys.iter() {
             counts[((k >> shift) & 0xff) as usize] += 1;
         }
-        if counts.iter().any(|&c| c == keys.len()) {
+        if counts.contains(&keys.len()) {
             continue; // one digit for all: this pass would not move anything
         }
         let mut start = 0;
@@ -473,6 +491,7 @@ fn ordered_bits(x: f32) -> u32 {
 }
 
 /// Each prepared candidate's place in the server's list, as the cross features read it.
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 pub fn server_slots(prepared: &[Prepared]) -> impl Iterator<Item = ServerSlot> + '_ {
     let max_abs_score = prepared
         .iter()
@@ -495,6 +514,7 @@ fn flat(a: &Array2<f32>) -> Cow<'_, [f32]> {
 }
 
 /// `m · v`.
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 fn matvec(m: &Array2<f32>, v: &[f32]) -> Vec<f32> {
     let cols = m.ncols();
     if cols == 0 {

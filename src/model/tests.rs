@@ -313,7 +313,7 @@ proptest! {
         let first = model.rank(&prepared, &signals);
         let again = model.rank(&prepared, &signals);
         prop_assert_eq!(&first, &again);
-        let mut ids: Vec<&str> = first.items.iter().map(|i| i.id.as_str()).collect();
+        let mut ids: Vec<&str> = first.items.iter().map(|i| &*i.id).collect();
         let mut input: Vec<&str> = prepared.iter().map(|p| p.candidate.id.as_str()).collect();
         ids.sort_unstable();
         input.sort_unstable();

@@ -99,8 +99,8 @@ mod tests {
         let list = vec![cand("r", "Red"), cand("g", "Green"), cand("b", "Blue")];
         let (prepared, _) = prepare(list).unwrap();
         let ranked = affinity::rank(&prepared, &p, &cfg, 0.0);
-        assert_eq!(ranked[0].id, "b");
-        assert_eq!(ranked[2].id, "r");
+        assert_eq!(&*ranked[0].id, "b");
+        assert_eq!(&*ranked[2].id, "r");
         p.set_stated_preferences(Vec::new(), &cfg);
         assert!(p.is_empty());
     }

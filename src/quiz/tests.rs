@@ -240,7 +240,7 @@ fn results_recover_the_shoppers_taste_and_feed_the_ranker() {
     list.push(cand("black", "Black"));
     let (prepared, _) = prepare(list).unwrap();
     let ranked = affinity::rank(&prepared, &profile, &profile_cfg, 0.0);
-    let black = ranked.iter().find(|r| r.id == "black").unwrap();
+    let black = ranked.iter().find(|r| &*r.id == "black").unwrap();
     assert!(black.position < black.server_position, "{ranked:?}");
     assert_eq!(black.reason.as_ref().unwrap().value, "Black");
     assert!(ranked

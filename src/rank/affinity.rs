@@ -85,7 +85,7 @@ pub fn rank(
             }
             let server = 1.0 - p.server_position as f64 / n;
             RankedItem {
-                id: p.candidate.id.clone(),
+                id: p.id.clone(),
                 score: (1.0 - alpha) * server + alpha * personal / known,
                 position: p.server_position,
                 server_position: p.server_position,
@@ -139,10 +139,7 @@ mod tests {
             &ProfileConfig::default(),
             0.0,
         );
-        assert_eq!(
-            items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
-            ["a", "b"]
-        );
+        assert_eq!(items.iter().map(|i| &*i.id).collect::<Vec<_>>(), ["a", "b"]);
         assert!(items.iter().all(|i| i.reason.is_none()));
     }
 
@@ -164,7 +161,7 @@ mod tests {
             .collect();
         let (prepared, _) = prepare(list).unwrap();
         let items = rank(&prepared, &profile, &cfg, 0.0);
-        assert_eq!(items[0].id, "blue");
+        assert_eq!(&*items[0].id, "blue");
         assert_eq!(items[0].reason.as_ref().unwrap().value, "Blue");
         assert_eq!(items[0].server_position, 10);
     }

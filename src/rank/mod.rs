@@ -9,6 +9,8 @@ pub mod affinity;
 mod diversity;
 pub mod options;
 
+use std::rc::Rc;
+
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -56,6 +58,9 @@ pub struct DroppedCandidate {
 pub struct Prepared {
     /// The candidate.
     pub candidate: Candidate,
+    /// The candidate's id, shared: ranked items point to it instead of copying it (a
+    /// registered set is re-ranked without allocating an id per item).
+    pub id: Rc<str>,
     /// 0-based position in the server's order.
     pub server_position: usize,
     /// Position in the input list given to [`prepare`].
@@ -79,7 +84,7 @@ pub struct Reason {
 #[serde(rename_all = "camelCase")]
 pub struct RankedItem {
     /// The candidate's id.
-    pub id: String,
+    pub id: Rc<str>,
     /// The blended score; higher ranks first.
     pub score: f64,
     /// 0-based final position.
@@ -208,6 +213,7 @@ pub fn prepare(
         .into_iter()
         .enumerate()
         .map(|(server_position, (_, index, candidate))| Prepared {
+            id: Rc::from(candidate.id.as_str()),
             candidate,
             server_position,
             index,
@@ -222,7 +228,7 @@ pub fn server_order(prepared: &[Prepared]) -> Vec<RankedItem> {
     prepared
         .iter()
         .map(|p| RankedItem {
-            id: p.candidate.id.clone(),
+            id: p.id.clone(),
             score: 1.0 - p.server_position as f64 / n,
             position: p.server_position,
             server_position: p.server_position,

@@ -205,7 +205,31 @@ pub(super) struct Entry<'a> {
 /// `items` come from a ranker over `prepared`: an item is matched to its candidate through
 /// `server_position` and id. An item that matches none is ranked without attributes,
 /// embedding or stock information, and reported with its `server_position` as index if dropped.
-pub fn apply(items: Vec<RankedItem>, prepared: &[Prepared], options: &RerankOptions) -> Reranked {
+#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
+pub fn apply(
+    mut items: Vec<RankedItem>,
+    prepared: &[Prepared],
+    options: &RerankOptions,
+) -> Reranked {
+    let stock_matters =
+        options.drop_out_of_stock && prepared.iter().any(|p| p.candidate.in_stock == Some(false));
+    let inert = options.exclude.is_empty()
+        && !stock_matters
+        && !(options.long_tail_boost > 0.0 && options.long_tail_boost.is_finite())
+        && options.diversity.is_none()
+        && options.max_per_value.is_none()
+        && options.pinned.is_empty();
+    // Nothing to drop, move or boost (the common call): the ranker's order stands.
+    if inert && items.windows(2).all(|w| by_rank(&w[0], &w[1]).is_le()) {
+        for (position, item) in items.iter_mut().enumerate() {
+            item.position = position;
+        }
+        return Reranked {
+            items,
+            dropped: Vec::new(),
+            ignored_pins: Vec::new(),
+        };
+    }
     let mut excluded: Vec<&str> = options.exclude.iter().map(String::as_str).collect();
     collections::sort_by(&mut excluded, |a, b| a.cmp(b));
     let n = prepared.len().max(1) as f64;
@@ -215,8 +239,8 @@ pub fn apply(items: Vec<RankedItem>, prepared: &[Prepared], options: &RerankOpti
     for mut item in items {
         let source = prepared
             .get(item.server_position)
-            .filter(|p| p.candidate.id == item.id);
-        let reason = if excluded.binary_search(&item.id.as_str()).is_ok() {
+            .filter(|p| *p.candidate.id == *item.id);
+        let reason = if excluded.binary_search(&&*item.id).is_ok() {
             Some("excluded")
         } else if options.drop_out_of_stock
             && source.is_some_and(|p| p.candidate.in_stock == Some(false))
@@ -228,7 +252,7 @@ pub fn apply(items: Vec<RankedItem>, prepared: &[Prepared], options: &RerankOpti
         match reason {
             Some(reason) => dropped.push(DroppedCandidate {
                 index: source.map_or(item.server_position, |p| p.index),
-                id: item.id,
+                id: item.id.to_string(),
                 reason: reason.to_owned(),
             }),
             None => {
@@ -324,7 +348,7 @@ fn pin(entries: Vec<Entry>, pins: &[Pin]) -> (Vec<RankedItem>, Vec<IgnoredPin>) 
     let mut ignored = Vec::new();
     for pin in pins {
         let found = by_id
-            .binary_search_by(|i| items[*i].id.as_str().cmp(pin.id.as_str()))
+            .binary_search_by(|i| (*items[*i].id).cmp(pin.id.as_str()))
             .ok()
             .map(|k| by_id[k]);
         let reason = match found {

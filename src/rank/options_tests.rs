@@ -22,7 +22,7 @@ pub(super) fn prepared(list: Vec<Candidate>) -> Vec<Prepared> {
 }
 
 pub(super) fn ids(items: &[RankedItem]) -> Vec<&str> {
-    items.iter().map(|i| i.id.as_str()).collect()
+    items.iter().map(|i| &*i.id).collect()
 }
 
 fn plain(n: usize) -> Vec<Prepared> {

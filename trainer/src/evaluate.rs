@@ -110,8 +110,8 @@ pub fn run(
                 items.clone(),
                 repurchase(data, &case.history, &items),
                 co.rank(&case.history, &items, window.start, config.half_life_days),
-                by_ids(affinity_order.iter().map(|i| i.id.as_str()).collect()),
-                by_ids(model_order.items.iter().map(|i| i.id.as_str()).collect()),
+                by_ids(affinity_order.iter().map(|i| &*i.id).collect()),
+                by_ids(model_order.items.iter().map(|i| &*i.id).collect()),
             ];
             for (r, order) in orders.iter().enumerate() {
                 results.metrics[r].push(case_metrics(order, &case.targets));
