@@ -64,7 +64,7 @@ fn model_bytes_with_quiz_scale(quiz: f32) -> Vec<u8> {
     let metadata = ModelMetadata {
         name: "engine-test".into(),
         spec,
-        training: serde_json::Value::Null,
+        training: "null".into(),
     };
     Model::new(metadata, w).unwrap().to_bytes().unwrap()
 }

@@ -38,7 +38,7 @@ pub(crate) fn tiny_model(seed: u64) -> Model {
     let metadata = ModelMetadata {
         name: "tiny".into(),
         spec,
-        training: serde_json::json!({ "seed": seed }),
+        training: serde_json::json!({ "seed": seed }).to_string(),
     };
     Model::new(metadata, filled(&index, seed)).unwrap()
 }
@@ -176,7 +176,8 @@ fn reencode(
     edit_meta: impl Fn(&mut serde_json::Value),
     drop_tensor: Option<&str>,
 ) -> Vec<u8> {
-    let mut meta = serde_json::to_value(model.metadata()).unwrap();
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&model.metadata().to_json().unwrap()).unwrap();
     edit_meta(&mut meta);
     let tensors: Vec<_> = model
         .weights()

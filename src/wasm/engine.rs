@@ -34,8 +34,8 @@ fn parse_options(options: &str) -> Result<EngineOptions, JsValue> {
 }
 
 fn parse_answer(answer: &str) -> Result<Answer, JsValue> {
-    serde_json::from_value(serde_json::Value::String(answer.to_owned()))
-        .map_err(|_| to_js(&QuizError::InvalidAnswer(answer.chars().take(32).collect()).into()))
+    Answer::from_name(answer)
+        .ok_or_else(|| to_js(&QuizError::InvalidAnswer(answer.chars().take(32).collect()).into()))
 }
 
 /// Re-rank options from JSON text (empty for the defaults).
@@ -267,7 +267,7 @@ impl WasmEngine {
     /// Everything stored, key by key (JSON object).
     #[wasm_bindgen(js_name = exportData)]
     pub fn export_data(&self) -> String {
-        json(&self.0.export_data())
+        self.0.export_json()
     }
 
     /// Starts (or resumes) the quiz from a bank (JSON); returns the progress (JSON).
