@@ -381,6 +381,10 @@ fn context_is_coarse_and_checked() {
         r#"{"device":3}"#,
         r#"{"userAgent":"x"}"#,
         r#"{"utcOffsetMinutes":"60"}"#,
+        r#"{"utcOffsetMinutes":1.5}"#,
+        r#"{"utcOffsetMinutes":99999999999}"#,
+        r#"{"locale":null}"#,
+        r#"{"device":"mobile"} x"#,
         "[]",
         "{",
     ] {

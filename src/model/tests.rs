@@ -325,3 +325,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn metadata_keeps_training_verbatim_and_rejects_bad_fields() {
+    let model = tiny_model(3);
+    let text = model.metadata().to_json().unwrap();
+    assert!(text.starts_with(r#"{"name":"tiny","spec":{"#), "{text}");
+    assert!(text.ends_with(r#""training":{"seed":3}}"#), "{text}");
+    assert_eq!(&ModelMetadata::from_json(&text).unwrap(), model.metadata());
+
+    let spaced = text.replace(r#"{"seed":3}"#, r#"{ "seed" : 3, "note": [1, 2] }"#);
+    let read = ModelMetadata::from_json(&spaced).unwrap();
+    assert_eq!(read.training, r#"{ "seed" : 3, "note": [1, 2] }"#);
+    for (bad, needle) in [
+        (text.replace(r#""name""#, r#""nom""#), "unknown field `nom`"),
+        (
+            text.replace(r#","training":{"seed":3}"#, ""),
+            "missing field `training`",
+        ),
+        (text.replace(r#""tiny""#, "7"), "field `name`"),
+        (text[..text.len() - 1].to_owned(), "EOF"),
+        ("[1]".to_owned(), "not an object"),
+    ] {
+        match ModelMetadata::from_json(&bad) {
+            Err(ModelError::Metadata(m)) => assert!(m.contains(needle), "{m}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    let mut metadata = model.metadata().clone();
+    metadata.training = "{seed: 3}".into();
+    assert!(matches!(
+        Model::new(metadata.clone(), model.weights().clone()),
+        Err(ModelError::Metadata(_))
+    ));
+    assert!(matches!(metadata.to_json(), Err(ModelError::Metadata(_))));
+}
