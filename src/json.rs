@@ -22,16 +22,19 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use crate::collections;
 
+mod objects;
+pub use objects::from_str;
+
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
 pub fn validate(text: &str) -> Result<(), serde_json::Error> {
-    serde_json::from_str::<IgnoredAny>(text).map(|_| ())
+    from_str::<IgnoredAny>(text).map(|_| ())
 }
 
 /// Validates `text` as JSON and returns its top-level `version` when it is an object whose
 /// `version` is a non-negative integer (`None` otherwise, like `value.get("version")
 /// .and_then(Value::as_u64)`).
 pub fn version(text: &str) -> Result<Option<u64>, serde_json::Error> {
-    serde_json::from_str::<Peek>(text).map(|peek| peek.0)
+    from_str::<Peek>(text).map(|peek| peek.0)
 }
 
 /// A JSON value's kind, with the scalar kept. Arrays and objects are read through and
@@ -59,7 +62,7 @@ pub enum Scalar {
 impl Scalar {
     /// Reads one JSON value's text (`None` when it is not JSON).
     pub fn parse(text: &str) -> Option<Scalar> {
-        serde_json::from_str(text).ok()
+        from_str(text).ok()
     }
 
     /// A non-negative integer, as `Value::as_u64`.
@@ -219,7 +222,7 @@ pub fn members(text: &str) -> Option<Vec<(String, &str)>> {
                 return None;
             }
             let key_end = skip_value(b, i)?;
-            let key: String = serde_json::from_str(&text[i..key_end]).ok()?;
+            let key: String = from_str(&text[i..key_end]).ok()?;
             i = skip_ws(b, key_end);
             if b.get(i) != Some(&b':') {
                 return None;

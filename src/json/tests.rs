@@ -160,3 +160,92 @@ fn scalars_convert_like_value() {
     assert_eq!(Scalar::parse("[1]").unwrap().to_string(), "[…]");
     assert!(is_null("null") && !is_null("\"null\""));
 }
+
+mod objects_only {
+    use serde::Deserialize;
+
+    use super::from_str;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Doc {
+        name: String,
+        #[serde(default)]
+        max_count: Option<u32>,
+        kind: Kind,
+        pair: (u8, String),
+        inner: Vec<Inner>,
+        tagged: Tagged,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Inner {
+        x: f64,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Plain,
+        Wrapped(u32),
+        Shaped { y: bool },
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(tag = "t")]
+    enum Tagged {
+        A { v: i64 },
+    }
+
+    const TEXT: &str = r#" {"name":"n\u00e9","kind":{"shaped":{"y":true}},"pair":[1,"p"],
+        "inner":[{"x":1},{"x":-2.5e0}],"tagged":{"t":"A","v":-3}} "#;
+
+    /// Everything but structs-as-arrays reads exactly as with serde_json.
+    #[test]
+    fn reads_like_serde_json() {
+        let ours: Doc = from_str(TEXT).unwrap();
+        let theirs: Doc = serde_json::from_str(TEXT).unwrap();
+        assert_eq!(ours, theirs);
+        assert_eq!(ours.name, "né");
+        for kind in [
+            r#""plain""#,
+            r#"{"wrapped":7}"#,
+            r#"{"shaped":{"y":false}}"#,
+        ] {
+            assert_eq!(
+                from_str::<Kind>(kind).unwrap(),
+                serde_json::from_str::<Kind>(kind).unwrap()
+            );
+        }
+        assert_eq!(from_str::<Option<Inner>>("null").unwrap(), None);
+        assert_eq!(
+            from_str::<Vec<(String, String)>>(r#"[["a","b"]]"#).unwrap(),
+            vec![("a".to_owned(), "b".to_owned())]
+        );
+    }
+
+    #[test]
+    fn errors_are_serde_jsons() {
+        for bad in [
+            TEXT.replace(r#""name""#, r#""nom""#),
+            TEXT.replace("\"plain\"", "\"other\"")
+                .replace(r#"{"shaped":{"y":true}}"#, "\"other\""),
+            format!("{TEXT} x"),
+            TEXT[..TEXT.len() - 3].to_owned(),
+            TEXT.replace("-3", "\"-3\""),
+        ] {
+            let ours = from_str::<Doc>(&bad).unwrap_err().to_string();
+            let theirs = serde_json::from_str::<Doc>(&bad).unwrap_err().to_string();
+            assert_eq!(ours, theirs, "{bad}");
+        }
+    }
+
+    /// The one difference: a struct written as an array of its fields is refused.
+    #[test]
+    fn structs_must_be_objects() {
+        assert!(serde_json::from_str::<Inner>("[1]").is_ok());
+        let err = from_str::<Inner>("[1]").unwrap_err().to_string();
+        assert!(err.contains("invalid type: sequence"), "{err}");
+        assert!(from_str::<Vec<Inner>>(r#"[{"x":1},[2]]"#).is_err());
+    }
+}

@@ -47,7 +47,7 @@ impl Reader {
     }
 
     fn parse<T: DeserializeOwned>(&mut self, raw: &str, parts: &[&str]) -> Option<T> {
-        match serde_json::from_str(raw) {
+        match json::from_str(raw) {
             Ok(v) => Some(v),
             Err(_) => {
                 self.wrong(parts);

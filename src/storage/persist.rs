@@ -95,7 +95,7 @@ pub trait Versioned: Serialize + DeserializeOwned + Default {
     /// wasm bundle holds one deserializer per document type. A document that reads
     /// leniently (the profile) overrides this.
     fn parse(text: &str) -> Result<Self, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        crate::json::from_str(text).map_err(|e| e.to_string())
     }
 }
 
