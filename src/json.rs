@@ -15,6 +15,10 @@
 //!
 //! Members come back sorted by key, a repeated key keeping its last value: the order and
 //! semantics of a `Value` object, so readers behave exactly as they did.
+//!
+//! [`from_str`] is serde_json's `from_str` with structs read from objects only: every
+//! wasm-side parse goes through it, so each type has one deserializer and no struct's array
+//! form is compiled.
 
 use std::fmt;
 
