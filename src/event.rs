@@ -235,7 +235,7 @@ impl Event {
     /// Parses and validates an event from JSON text.
     pub fn from_json(json: &str, now_ms: f64) -> Result<Event, EventError> {
         let raw: RawEvent =
-            serde_json::from_str(json).map_err(|e| EventError::Malformed(e.to_string()))?;
+            crate::json::from_str(json).map_err(|e| EventError::Malformed(e.to_string()))?;
         Event::validate(raw, now_ms)
     }
 

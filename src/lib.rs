@@ -59,6 +59,7 @@ pub mod engine;
 pub mod error;
 pub mod event;
 pub mod features;
+pub mod json;
 pub mod lenient;
 pub mod model;
 pub mod privacy;

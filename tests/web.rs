@@ -317,7 +317,7 @@ fn model_bytes() -> Vec<u8> {
     let metadata = ModelMetadata {
         name: "web-test".into(),
         spec,
-        training: Value::Null,
+        training: "null".into(),
     };
     Model::new(metadata, w).unwrap().to_bytes().unwrap()
 }

@@ -26,10 +26,12 @@ pub use sets::MAX_CANDIDATE_SETS;
 
 use serde::{Deserialize, Serialize};
 
+use crate::collections::VecMap;
 use crate::error::Error;
 use crate::event::Event;
 use crate::features::{Context, ItemMemory};
-use crate::privacy::consent::{ConsentState, Disposition, PreConsentBuffer};
+use crate::json::Scalar;
+use crate::privacy::consent::{ConsentState, ConsentUpdate, Disposition, PreConsentBuffer};
 use crate::privacy::reporting::{Reporting, ReportingConfig};
 use crate::privacy::rng::ChaCha20Rng;
 use crate::product::Candidate;
@@ -48,7 +50,7 @@ use reports::DailyEngagement;
 pub const DEFAULT_PRE_CONSENT_BUFFER: usize = 200;
 
 /// Options accepted by `init` (camelCase JSON; every field optional).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EngineOptions {
     /// Prefix of every storage key, `[a-z0-9_-]{1,32}`. Default `vitrine`.
@@ -56,8 +58,9 @@ pub struct EngineOptions {
     /// How the profile learns.
     pub profile: ProfileConfig,
     /// Consent the site already holds, as Vitrine purposes (`{"personalization": "granted"}`)
-    /// or Google Consent Mode v2 keys. Default: nothing granted.
-    pub consent: serde_json::Map<String, serde_json::Value>,
+    /// or Google Consent Mode v2 keys. Default: nothing granted. Values are checked by
+    /// [`ConsentUpdate::from_entries`] when the engine opens.
+    pub consent: VecMap<String, Scalar>,
     /// Reporting (measurement) options.
     pub reporting: ReportingConfig,
     /// Most events buffered in memory while consent is pending. Default 200.
@@ -71,7 +74,7 @@ impl Default for EngineOptions {
         EngineOptions {
             namespace: "vitrine".to_owned(),
             profile: ProfileConfig::default(),
-            consent: serde_json::Map::new(),
+            consent: VecMap::default(),
             reporting: ReportingConfig::default(),
             pre_consent_buffer: DEFAULT_PRE_CONSENT_BUFFER,
             quiz: QuizConfig::default(),
@@ -84,7 +87,7 @@ impl EngineOptions {
     pub fn from_json(json: &str) -> Result<Self, Error> {
         let options: EngineOptions = match json.trim() {
             "" | "null" | "undefined" => EngineOptions::default(),
-            text => serde_json::from_str(text).map_err(|e| Error::Options(e.to_string()))?,
+            text => crate::json::from_str(text).map_err(|e| Error::Options(e.to_string()))?,
         };
         options.validate()?;
         Ok(options)
@@ -228,8 +231,14 @@ impl Engine {
             options,
         };
         if !engine.options.consent.is_empty() {
-            let defaults = serde_json::Value::Object(engine.options.consent.clone()).to_string();
-            engine.set_consent_json(&defaults, now_ms)?;
+            let defaults: Vec<(String, Scalar)> = engine
+                .options
+                .consent
+                .iter()
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            let update = ConsentUpdate::from_entries(&defaults)?;
+            engine.set_consent(&update, now_ms);
         }
         Ok(engine)
     }
@@ -281,7 +290,7 @@ impl Engine {
         let options: RerankOptions = match options.trim() {
             "" | "null" => RerankOptions::default(),
             text => {
-                serde_json::from_str(text).map_err(|e| RankError::InvalidOption(e.to_string()))?
+                crate::json::from_str(text).map_err(|e| RankError::InvalidOption(e.to_string()))?
             }
         };
         self.rerank(rank::parse_candidates(candidates)?, &options, now_ms)

@@ -11,6 +11,7 @@ use super::Engine;
 use crate::error::Error;
 use crate::event::Event;
 use crate::features::{Context, ItemMemory, ShopperSignals, WeightedValue};
+use crate::json::Scalar;
 use crate::model::Model;
 use crate::product::Candidate;
 use crate::rank::{ModelStatus, Prepared, RankError, RankedItem};
@@ -48,7 +49,7 @@ pub(super) enum ModelSlot {
 }
 
 /// The coarse context the page supplies (camelCase JSON `{ device?, locale?,
-/// utcOffsetMinutes? }`; read by hand from a `Value`, no serde visitors of its own).
+/// utcOffsetMinutes? }`; read by hand through [`crate::json`], no serde visitors of its own).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContextInput {
     /// Device class: `mobile`, `tablet` or `desktop`.
@@ -158,11 +159,15 @@ impl Engine {
                     .into(),
             )
         };
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|_| bad())?;
-        let fields = value.as_object().ok_or_else(bad)?;
+        crate::json::validate(json).map_err(|_| bad())?;
+        let fields = crate::json::members(json).ok_or_else(bad)?;
         let mut input = ContextInput::default();
-        for (name, v) in fields {
-            let text = || v.as_str().map(str::to_owned).ok_or_else(bad);
+        for (name, raw) in fields {
+            let v = Scalar::parse(raw).ok_or_else(bad)?;
+            let text = || match &v {
+                Scalar::Str(s) => Ok(s.clone()),
+                _ => Err(bad()),
+            };
             match name.as_str() {
                 "device" => input.device = Some(text()?),
                 "locale" => input.locale = Some(text()?),

@@ -75,7 +75,7 @@ fn model_bytes_with(quiz: f32, dense: bool) -> Vec<u8> {
     let metadata = ModelMetadata {
         name: "engine-test".into(),
         spec,
-        training: serde_json::Value::Null,
+        training: "null".into(),
     };
     Model::new(metadata, w).unwrap().to_bytes().unwrap()
 }
@@ -421,6 +421,10 @@ fn context_is_coarse_and_checked() {
         r#"{"device":3}"#,
         r#"{"userAgent":"x"}"#,
         r#"{"utcOffsetMinutes":"60"}"#,
+        r#"{"utcOffsetMinutes":1.5}"#,
+        r#"{"utcOffsetMinutes":99999999999}"#,
+        r#"{"locale":null}"#,
+        r#"{"device":"mobile"} x"#,
         "[]",
         "{",
     ] {

@@ -103,19 +103,38 @@ impl Engine {
         }
     }
 
-    /// Everything stored under the namespace, key by key, as JSON (data portability).
-    /// Values that are not JSON (quarantined data) are exported as strings.
-    pub fn export_data(&self) -> BTreeMap<String, serde_json::Value> {
+    /// Everything stored under the namespace as one JSON object, key by key, in key order
+    /// (data portability): each stored value as it is when it is JSON, else as a string
+    /// (quarantined data). What the wasm glue returns.
+    pub fn export_json(&self) -> String {
         let prefix = self.keys.prefix();
-        let keys = self.store.keys().unwrap_or_default();
-        keys.into_iter()
-            .filter(|k| k.starts_with(&prefix))
-            .filter_map(|k| {
-                let raw = self.store.get(&k).ok().flatten()?;
-                let value = serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw));
-                Some((k, value))
-            })
-            .collect()
+        let mut keys: Vec<String> = self.store.keys().unwrap_or_default();
+        keys.retain(|k| k.starts_with(&prefix));
+        crate::collections::sort_by(&mut keys, |a, b| a.cmp(b));
+        keys.dedup();
+        let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let mut out = String::from("{");
+        for key in keys {
+            let Some(raw) = self.store.get(&key).ok().flatten() else {
+                continue;
+            };
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&quoted(&key));
+            out.push(':');
+            match crate::json::validate(&raw) {
+                Ok(()) => out.push_str(raw.trim()),
+                Err(_) => out.push_str(&quoted(&raw)),
+            }
+        }
+        out.push('}');
+        out
+    }
+
+    /// [`Engine::export_json`] as a map (native callers and tests).
+    pub fn export_data(&self) -> BTreeMap<String, serde_json::Value> {
+        serde_json::from_str(&self.export_json()).unwrap_or_default()
     }
 
     /// Starts the quiz from a bank (a catalogue sample array, or a bank file object). A quiz

@@ -155,3 +155,27 @@ fn denied_consent_drops_the_buffer_and_unknown_keys_change_nothing() {
         "events from before a denial are gone"
     );
 }
+
+#[test]
+fn consent_in_the_options_is_checked_like_set_consent() {
+    let options =
+        |consent: &str| EngineOptions::from_json(&format!(r#"{{"consent":{consent}}}"#)).unwrap();
+    let open = |consent: &str| Engine::open(MemoryStore::default(), options(consent), SEED, NOW);
+    for bad in [
+        r#"{"personalization":5}"#,
+        r#"{"personalization":"yes"}"#,
+        r#"{"ad_storage":"granted","cookies":"granted"}"#,
+        r#"{"personalization":"granted","personalization_storage":false}"#,
+    ] {
+        let err = open(bad).err().expect(bad);
+        assert_eq!(err.code(), crate::error::ErrorCode::InvalidConsent, "{bad}");
+    }
+    let engine = open(r#"{"personalization_storage":"granted","analytics_storage":true}"#).unwrap();
+    assert!(engine
+        .consent()
+        .allows(crate::privacy::Purpose::Personalization));
+    assert!(engine
+        .consent()
+        .allows(crate::privacy::Purpose::Measurement));
+    assert!(EngineOptions::from_json(r#"{"consent":[1]}"#).is_err());
+}

@@ -3,7 +3,7 @@
 //! ## Architecture
 //!
 //! - **Item tower.** `v = Σₐ E[row(a, value)] + P · e`: one embedding row per attribute value
-//!   the candidate has (vocabularies from the model's [`FeatureSpec`]; unknown values share
+//!   the candidate has (vocabularies from the model's [`FeatureSpec`](crate::features::FeatureSpec); unknown values share
 //!   their attribute's "unknown" row), plus a projection of the server-supplied item
 //!   embedding `e` when the model uses one and its length matches.
 //! - **Shopper tower.** `u = T_h · pool(history) + T_s · pool(session) + T_q · pool(quiz) +
@@ -23,17 +23,18 @@
 
 pub mod format;
 pub mod kernel;
+pub mod metadata;
 pub mod quant;
 pub mod score;
 pub mod sha256;
 
 use ndarray::{Array1, Array2};
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::features::cross::CROSS_COUNT;
-use crate::features::{FeatureSpec, SpecError, SpecIndex};
+use crate::features::{SpecError, SpecIndex};
 use format::{DType, Tensor};
+pub use metadata::ModelMetadata;
 pub use score::{ItemCache, ModelRanking, ReasonKind};
 
 /// Why a model file (or a model built in memory) cannot be used.
@@ -118,19 +119,6 @@ pub enum ModelError {
     /// A tensor holds NaN or infinite values.
     #[error("model tensor `{0}` holds non-finite values")]
     NonFinite(String),
-}
-
-/// The metadata block of a model file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ModelMetadata {
-    /// A human-readable model name.
-    pub name: String,
-    /// What the model consumes.
-    pub spec: FeatureSpec,
-    /// Training provenance (data files and their hashes, seed, cut-off, settings, metrics);
-    /// free-form, never interpreted by the runtime.
-    pub training: serde_json::Value,
 }
 
 /// The model's parameters, in f32.
@@ -289,6 +277,7 @@ pub struct Model {
 impl Model {
     /// Builds a model in memory (the trainer does), checking shapes and values.
     pub fn new(metadata: ModelMetadata, weights: Weights) -> Result<Model, ModelError> {
+        metadata.validate()?;
         let index = metadata.spec.clone().compile()?;
         let tensors = weights.tensors();
         if let Some(t) = tensors
@@ -312,11 +301,7 @@ impl Model {
     /// Integrity).
     pub fn from_bytes(bytes: &[u8], pinned_sha256: Option<&str>) -> Result<Model, ModelError> {
         let (metadata_json, tensors) = format::decode(bytes, pinned_sha256)?;
-        // Through a `Value`, whose deserializer the stored documents already link: a direct
-        // `from_str` would compile a second set of visitors for the metadata types.
-        let metadata: ModelMetadata = serde_json::from_str(metadata_json)
-            .and_then(serde_json::from_value)
-            .map_err(|e| ModelError::Metadata(e.to_string()))?;
+        let metadata = ModelMetadata::from_json(metadata_json)?;
         let index = metadata.spec.clone().compile()?;
         let weights = Weights::from_tensors(tensors, &Weights::zeros(&index))?;
         Ok(Model {
@@ -331,8 +316,7 @@ impl Model {
     /// Serialises the model (weights are quantized: embedding tables to int8 rows, dense
     /// layers to f16, vectors kept f32).
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
-        let json = serde_json::to_string(&self.metadata)
-            .map_err(|e| ModelError::Metadata(e.to_string()))?;
+        let json = self.metadata.to_json()?;
         Ok(format::encode(&json, &self.weights.tensors()))
     }
 

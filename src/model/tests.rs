@@ -38,7 +38,7 @@ pub(crate) fn tiny_model(seed: u64) -> Model {
     let metadata = ModelMetadata {
         name: "tiny".into(),
         spec,
-        training: serde_json::json!({ "seed": seed }),
+        training: serde_json::json!({ "seed": seed }).to_string(),
     };
     Model::new(metadata, filled(&index, seed)).unwrap()
 }
@@ -176,7 +176,8 @@ fn reencode(
     edit_meta: impl Fn(&mut serde_json::Value),
     drop_tensor: Option<&str>,
 ) -> Vec<u8> {
-    let mut meta = serde_json::to_value(model.metadata()).unwrap();
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&model.metadata().to_json().unwrap()).unwrap();
     edit_meta(&mut meta);
     let tensors: Vec<_> = model
         .weights()
@@ -323,4 +324,39 @@ proptest! {
             prop_assert_eq!(item.score, f64::from(scores[item.server_position]));
         }
     }
+}
+
+#[test]
+fn metadata_keeps_training_verbatim_and_rejects_bad_fields() {
+    let model = tiny_model(3);
+    let text = model.metadata().to_json().unwrap();
+    assert!(text.starts_with(r#"{"name":"tiny","spec":{"#), "{text}");
+    assert!(text.ends_with(r#""training":{"seed":3}}"#), "{text}");
+    assert_eq!(&ModelMetadata::from_json(&text).unwrap(), model.metadata());
+
+    let spaced = text.replace(r#"{"seed":3}"#, r#"{ "seed" : 3, "note": [1, 2] }"#);
+    let read = ModelMetadata::from_json(&spaced).unwrap();
+    assert_eq!(read.training, r#"{ "seed" : 3, "note": [1, 2] }"#);
+    for (bad, needle) in [
+        (text.replace(r#""name""#, r#""nom""#), "unknown field `nom`"),
+        (
+            text.replace(r#","training":{"seed":3}"#, ""),
+            "missing field `training`",
+        ),
+        (text.replace(r#""tiny""#, "7"), "field `name`"),
+        (text[..text.len() - 1].to_owned(), "EOF"),
+        ("[1]".to_owned(), "not an object"),
+    ] {
+        match ModelMetadata::from_json(&bad) {
+            Err(ModelError::Metadata(m)) => assert!(m.contains(needle), "{m}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+    let mut metadata = model.metadata().clone();
+    metadata.training = "{seed: 3}".into();
+    assert!(matches!(
+        Model::new(metadata.clone(), model.weights().clone()),
+        Err(ModelError::Metadata(_))
+    ));
+    assert!(matches!(metadata.to_json(), Err(ModelError::Metadata(_))));
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::tcf::TcfError;
+use crate::json::{self, Scalar};
 
 /// Why Vitrine may process data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -142,28 +143,34 @@ pub struct ConsentUpdate {
 impl ConsentUpdate {
     /// Parses `{"personalization": "granted", "analytics_storage": "denied", …}`.
     pub fn from_json(json: &str) -> Result<ConsentUpdate, ConsentError> {
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| ConsentError::Malformed(e.to_string()))?;
-        let object = value
-            .as_object()
-            .ok_or_else(|| ConsentError::Malformed("not an object".into()))?;
-        if object.len() > MAX_CONSENT_KEYS {
+        json::validate(json).map_err(|e| ConsentError::Malformed(e.to_string()))?;
+        let members =
+            json::members(json).ok_or_else(|| ConsentError::Malformed("not an object".into()))?;
+        let entries: Vec<(String, Scalar)> = members
+            .into_iter()
+            .map(|(key, raw)| (key, Scalar::parse(raw).unwrap_or(Scalar::Null)))
+            .collect();
+        ConsentUpdate::from_entries(&entries)
+    }
+
+    /// Builds an update from `(key, value)` pairs: what [`ConsentUpdate::from_json`] reads,
+    /// or the `consent` object of the engine options.
+    pub fn from_entries(entries: &[(String, Scalar)]) -> Result<ConsentUpdate, ConsentError> {
+        if entries.len() > MAX_CONSENT_KEYS {
             return Err(ConsentError::Malformed(format!(
                 "more than {MAX_CONSENT_KEYS} keys"
             )));
         }
         let mut update = ConsentUpdate::default();
-        for (key, value) in object {
+        for (key, value) in entries {
             let granted = match value {
-                serde_json::Value::Bool(b) => *b,
-                serde_json::Value::String(s) if s == "granted" => true,
-                serde_json::Value::String(s) if s == "denied" => false,
+                Scalar::Bool(b) => *b,
+                Scalar::Str(s) if s == "granted" => true,
+                Scalar::Str(s) if s == "denied" => false,
                 other => {
-                    let mut shown = other.to_string();
-                    shown.truncate(64);
                     return Err(ConsentError::InvalidValue {
                         key: truncated(key),
-                        value: shown,
+                        value: truncated(&other.to_string()),
                     });
                 }
             };

@@ -109,3 +109,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn invalid_values_are_shown_truncated_without_splitting_characters() {
+    let long = format!(r#"{{"personalization":"{}"}}"#, "é".repeat(80));
+    match update(&long) {
+        Err(ConsentError::InvalidValue { key, value }) => {
+            assert_eq!(key, "personalization");
+            assert_eq!(value.chars().count(), 64);
+        }
+        other => panic!("{other:?}"),
+    }
+    for (json, shown) in [
+        (r#"{"measurement":5}"#, "5"),
+        (r#"{"measurement":null}"#, "null"),
+        (r#"{"measurement":[true]}"#, "[…]"),
+        (r#"{"measurement":"yes"}"#, "\"yes\""),
+    ] {
+        assert!(
+            matches!(update(json), Err(ConsentError::InvalidValue { value, .. }) if value == shown),
+            "{json}"
+        );
+    }
+    assert!(matches!(
+        update(r#"{"a":1"#),
+        Err(ConsentError::Malformed(_))
+    ));
+    assert!(matches!(update("[]"), Err(ConsentError::Malformed(_))));
+}

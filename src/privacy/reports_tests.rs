@@ -220,3 +220,44 @@ proptest! {
         }
     }
 }
+
+/// The wire text is byte-for-byte what a `serde_json::Value` object (sorted keys, compact)
+/// gives, so ledgered payloads and the collector's view are unchanged.
+#[test]
+fn wire_text_is_the_sorted_compact_object() {
+    let mut rng = ChaCha20Rng::seed_from_u64(11);
+    for kind in ReportKind::ALL {
+        let schema = kind.schema();
+        for (i, label) in schema.labels.iter().enumerate() {
+            let experiment = schema.has_experiment.then_some("hero-banner");
+            let epsilon = [0.05, 0.5, 1.0, 4.0][i % 4];
+            let report = Report::new(kind, day(), label, experiment).unwrap();
+            let encoded = report.encode(Epsilon::new(epsilon).unwrap(), &mut rng);
+            let text = encoded.to_json();
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(text, value.to_string());
+            assert_eq!(value["epsilon"], json!(epsilon));
+            assert_eq!(EncodedReport::from_value(&value).unwrap(), encoded);
+        }
+    }
+}
+
+#[test]
+fn reports_read_with_whitespace_and_repeated_keys_like_json_objects() {
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    let kind = ReportKind::ALL[0];
+    let experiment = kind.schema().has_experiment.then_some("x");
+    let report = Report::new(kind, day(), kind.schema().labels[0], experiment).unwrap();
+    let encoded = report.encode(Epsilon::new(0.5).unwrap(), &mut rng);
+    let text = encoded.to_json();
+    let spaced = format!(
+        " {{ \"day\" : \"1999-01-01\" , {} }} ",
+        &text[1..text.len() - 1]
+    );
+    // A repeated key keeps its last value, as in a `Value` object.
+    assert_eq!(EncodedReport::from_json(&spaced).unwrap(), encoded);
+    assert!(matches!(
+        EncodedReport::from_json(&format!("{text} x")),
+        Err(ReportError::InvalidJson(_))
+    ));
+}

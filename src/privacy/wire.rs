@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use crate::json::{self, Scalar};
 use thiserror::Error;
 
 use super::ldp::{Encoding, Noisy};
@@ -253,22 +253,41 @@ impl EncodedReport {
     /// The exact JSON sent and ledgered (keys sorted, no whitespace).
     pub fn to_json(&self) -> String {
         let schema = self.kind.schema();
-        let mut map = Map::new();
-        map.insert("id".into(), Value::String(self.id.to_string()));
-        map.insert("type".into(), Value::String(schema.name.into()));
-        map.insert("day".into(), Value::String(self.day.to_string()));
-        map.insert("epsilon".into(), Value::from(self.epsilon.get()));
+        let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let mut members: Vec<(&str, String)> = vec![
+            ("id", quoted(&self.id.to_string())),
+            ("type", quoted(schema.name)),
+            ("day", quoted(&self.day.to_string())),
+            (
+                "epsilon",
+                serde_json::to_string(&self.epsilon.get()).unwrap_or_default(),
+            ),
+        ];
         if let Some(name) = &self.experiment {
-            map.insert("experiment".into(), Value::String(name.clone()));
+            members.push(("experiment", quoted(name)));
         }
         let value = match &self.noisy {
-            Noisy::Index(i) => Value::from(*i),
-            Noisy::Bits(bits) => {
-                Value::String(bits.iter().map(|b| if *b { '1' } else { '0' }).collect())
-            }
+            Noisy::Index(i) => i.to_string(),
+            Noisy::Bits(bits) => quoted(
+                &bits
+                    .iter()
+                    .map(|b| if *b { '1' } else { '0' })
+                    .collect::<String>(),
+            ),
         };
-        map.insert(schema.value_field.into(), value);
-        Value::Object(map).to_string()
+        members.push((schema.value_field, value));
+        crate::collections::sort_by(&mut members, |a, b| a.0.cmp(b.0));
+        let mut out = String::from("{");
+        for (i, (key, value)) in members.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&quoted(key));
+            out.push(':');
+            out.push_str(value);
+        }
+        out.push('}');
+        out
     }
 
     /// Parses and strictly validates one report from JSON text.
@@ -276,30 +295,44 @@ impl EncodedReport {
         if json.len() > MAX_REPORT_BYTES {
             return Err(ReportError::TooLarge(json.len()));
         }
-        let value: Value =
-            serde_json::from_str(json).map_err(|e| ReportError::InvalidJson(e.to_string()))?;
-        EncodedReport::from_value(&value)
+        EncodedReport::from_text(json)
+    }
+
+    /// Strictly validates one report given as a `serde_json::Value` (the collector reads a
+    /// batch that way; the size limit is the caller's): the rules of
+    /// [`EncodedReport::from_json`].
+    pub fn from_value(value: &serde_json::Value) -> Result<EncodedReport, ReportError> {
+        EncodedReport::from_text(&value.to_string())
     }
 
     /// Strictly validates one report against its declared schema: every declared field
     /// present with its declared type, nothing else.
-    pub fn from_value(value: &Value) -> Result<EncodedReport, ReportError> {
-        let object = value.as_object().ok_or(ReportError::NotAnObject)?;
-        let type_name = object
-            .get("type")
-            .ok_or(ReportError::MissingField("type"))?
-            .as_str()
-            .ok_or(ReportError::WrongType {
-                field: "type",
-                expected: "a string",
-            })?;
+    fn from_text(json: &str) -> Result<EncodedReport, ReportError> {
+        json::validate(json).map_err(|e| ReportError::InvalidJson(e.to_string()))?;
+        let object = json::members(json).ok_or(ReportError::NotAnObject)?;
+        let get = |name: &str| {
+            object
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, raw)| Scalar::parse(raw).unwrap_or(Scalar::Null))
+        };
+        let type_name = match get("type").ok_or(ReportError::MissingField("type"))? {
+            Scalar::Str(s) => s,
+            _ => {
+                return Err(ReportError::WrongType {
+                    field: "type",
+                    expected: "a string",
+                })
+            }
+        };
+        let type_name = type_name.as_str();
         let kind = ReportKind::parse(type_name)
             .ok_or_else(|| ReportError::UnknownType(type_name.chars().take(32).collect()))?;
         let schema = kind.schema();
         let fields = schema.fields();
-        if let Some(unknown) = object
-            .keys()
-            .find(|k| !fields.iter().any(|f| f.name == k.as_str()))
+        if let Some((unknown, _)) = object
+            .iter()
+            .find(|(k, _)| !fields.iter().any(|f| f.name == k.as_str()))
         {
             return Err(ReportError::UnknownField(
                 unknown.chars().take(32).collect(),
@@ -314,14 +347,13 @@ impl EncodedReport {
             noisy: Noisy::Index(0),
         };
         for field in &fields {
-            let v = object
-                .get(field.name)
-                .ok_or(ReportError::MissingField(field.name))?;
-            let text = || {
-                v.as_str().ok_or(ReportError::WrongType {
+            let v = get(field.name).ok_or(ReportError::MissingField(field.name))?;
+            let text = || match &v {
+                Scalar::Str(s) => Ok(s.as_str()),
+                _ => Err(ReportError::WrongType {
                     field: field.name,
                     expected: "a string",
-                })
+                }),
             };
             match field.ty {
                 FieldType::ReportType => {}

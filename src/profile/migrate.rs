@@ -9,8 +9,6 @@
 //! |---|---|---|
 //! | 1 | 2 | `{version, eventCount, updatedMs, affinities}` gains price statistics, activity (RFM), coverage, session, recent items, the pause flag and the retention. Affinities keep their shape. Activity starts at `updatedMs` (the only time version 1 kept); values matching the sensitive list are purged, since version 1 had no guard. |
 
-use serde_json::Value;
-
 use super::config::ProfileConfig;
 use super::{Profile, PROFILE_VERSION};
 use crate::storage::persist::{self, Keys, Warning, STORAGE_CORRUPT, STORAGE_WRITE_FAILED};
@@ -22,6 +20,9 @@ pub const STORAGE_MIGRATED: &str = "VITRINE_STORAGE_MIGRATED";
 /// Why a stored document could not be migrated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MigrateError {
+    /// The document is not JSON.
+    #[error("stored profile is not JSON: {0}")]
+    NotJson(String),
     /// The document is not a JSON object.
     #[error("stored profile is not a JSON object")]
     NotAnObject,
@@ -30,13 +31,15 @@ pub enum MigrateError {
     UnknownVersion(u64),
 }
 
-/// Converts a stored profile of any known version to the current schema.
-pub fn migrate(json: Value, config: &ProfileConfig, now_ms: f64) -> Result<Profile, MigrateError> {
-    let version = json.get("version").and_then(Value::as_u64).unwrap_or(1);
+/// Converts a stored profile (its JSON text) of any known version to the current schema.
+pub fn migrate(text: &str, config: &ProfileConfig, now_ms: f64) -> Result<Profile, MigrateError> {
+    let version = crate::json::version(text)
+        .map_err(|e| MigrateError::NotJson(e.to_string()))?
+        .unwrap_or(1);
     if !(1..=u64::from(PROFILE_VERSION)).contains(&version) {
         return Err(MigrateError::UnknownVersion(version));
     }
-    let mut profile = Profile::from_stored(json).ok_or(MigrateError::NotAnObject)?;
+    let mut profile = Profile::from_stored(text).ok_or(MigrateError::NotAnObject)?;
     if version == 1 {
         let seen = (profile.updated_ms > 0.0).then_some(profile.updated_ms);
         profile.activity.first_ms = seen;
@@ -67,9 +70,7 @@ pub fn upgrade_stored(
         let Ok(Some(raw)) = store.get(&old_key) else {
             continue;
         };
-        let parsed = serde_json::from_str::<Value>(&raw)
-            .map_err(|e| e.to_string())
-            .and_then(|json| migrate(json, config, now_ms).map_err(|e| e.to_string()));
+        let parsed = migrate(&raw, config, now_ms).map_err(|e| e.to_string());
         let warning = match parsed {
             Ok(profile) => match persist::save(store, keys, &profile) {
                 Ok(()) => {
@@ -122,8 +123,7 @@ mod tests {
     #[test]
     fn version_1_migrates_keeping_affinities_and_purging_sensitive_values() {
         let cfg = ProfileConfig::default();
-        let json: Value = serde_json::from_str(V1).unwrap();
-        let p = migrate(json, &cfg, 2.0 * 86_400_000.0).unwrap();
+        let p = migrate(V1, &cfg, 2.0 * 86_400_000.0).unwrap();
         assert_eq!(p.version, PROFILE_VERSION);
         assert_eq!(p.event_count, 3);
         assert_eq!(p.affinities["colour"]["Red"].0, 8.0);
@@ -162,10 +162,14 @@ mod tests {
     #[test]
     fn unknown_versions_are_refused() {
         let cfg = ProfileConfig::default();
-        let json: Value = serde_json::from_str(r#"{"version":99}"#).unwrap();
         assert_eq!(
-            migrate(json, &cfg, 0.0),
+            migrate(r#"{"version":99}"#, &cfg, 0.0),
             Err(MigrateError::UnknownVersion(99))
         );
+        assert!(matches!(
+            migrate(r#"{"version":1"#, &cfg, 0.0),
+            Err(MigrateError::NotJson(_))
+        ));
+        assert_eq!(migrate("[1]", &cfg, 0.0), Err(MigrateError::NotAnObject));
     }
 }

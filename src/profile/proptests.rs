@@ -103,7 +103,7 @@ proptest! {
         0..8,
     )) {
         let value = serde_json::Value::Object(json.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
-        let mut p = Profile::from_stored(value).unwrap();
+        let mut p = Profile::from_stored(&value.to_string()).unwrap();
         p.repair(1.0e12);
         prop_assert!(p.stored_size() <= MAX_STORED_BYTES);
         prop_assert!(p.strength(1.0e12, &ProfileConfig::default()).is_finite());

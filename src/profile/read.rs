@@ -3,7 +3,6 @@
 
 use serde::de::{DeserializeOwned, Deserializer, Error as _};
 use serde::Deserialize;
-use serde_json::{Map, Value};
 
 use super::activity::Activity;
 use super::affinity::Decayed;
@@ -11,18 +10,20 @@ use super::coverage::Engagement;
 use super::repair::{path, RepairIssue};
 use super::session::RecentItem;
 use super::Profile;
+use crate::json::{self, Scalar};
 
-/// The fields of a JSON object, taken out by name. Consuming the map once, instead of removing
-/// keys from it one by one, keeps the B-tree's removal code out of the wasm bundle.
-struct Fields(Vec<(String, Value)>);
+/// The members of a JSON object as raw texts (sorted, unique keys; see [`json::members`]),
+/// taken out by name.
+struct Fields<'a>(Vec<(String, &'a str)>);
 
-impl Fields {
-    fn new(object: Map<String, Value>) -> Self {
-        Fields(object.into_iter().collect())
+impl<'a> Fields<'a> {
+    /// The fields of `text`, `None` when it is not an object.
+    fn of(text: &'a str) -> Option<Self> {
+        json::members(text).map(Fields)
     }
 
-    /// The value of `key` (keys are unique), taken out.
-    fn take(&mut self, key: &str) -> Option<Value> {
+    /// The raw text of `key`, taken out.
+    fn take(&mut self, key: &str) -> Option<&'a str> {
         let at = self.0.iter().position(|(k, _)| k == key)?;
         Some(self.0.swap_remove(at).1)
     }
@@ -45,8 +46,8 @@ impl Reader {
             .push(RepairIssue::OutOfRange { field: path(parts) });
     }
 
-    fn parse<T: DeserializeOwned>(&mut self, value: Value, parts: &[&str]) -> Option<T> {
-        match serde_json::from_value(value) {
+    fn parse<T: DeserializeOwned>(&mut self, raw: &str, parts: &[&str]) -> Option<T> {
+        match json::from_str(raw) {
             Ok(v) => Some(v),
             Err(_) => {
                 self.wrong(parts);
@@ -57,24 +58,33 @@ impl Reader {
 
     fn section<T: DeserializeOwned + Default>(&mut self, obj: &mut Fields, key: &str) -> T {
         match obj.take(key) {
-            None | Some(Value::Null) => T::default(),
-            Some(v) => self.parse(v, &[key]).unwrap_or_default(),
+            Some(raw) if !json::is_null(raw) => self.parse(raw, &[key]).unwrap_or_default(),
+            _ => T::default(),
         }
+    }
+
+    /// The kind and scalar of a field (`Null` when absent).
+    fn scalar(obj: &mut Fields, key: &str) -> Scalar {
+        obj.take(key)
+            .map_or(Some(Scalar::Null), Scalar::parse)
+            .unwrap_or(Scalar::Object)
     }
 
     fn count(&mut self, obj: &mut Fields, parts: &[&str]) -> u64 {
         let key = parts[parts.len() - 1];
-        match obj.take(key) {
-            None | Some(Value::Null) => 0,
-            Some(Value::Number(n)) => match (n.as_u64(), n.as_f64()) {
-                (Some(u), _) => u,
-                (None, Some(f)) if f.is_finite() && f >= 0.0 => f as u64,
-                _ => {
-                    self.range(parts);
-                    0
+        match Self::scalar(obj, key) {
+            Scalar::Null => 0,
+            n @ (Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_)) => {
+                match (n.as_u64(), n.as_f64()) {
+                    (Some(u), _) => u,
+                    (None, Some(f)) if f.is_finite() && f >= 0.0 => f as u64,
+                    _ => {
+                        self.range(parts);
+                        0
+                    }
                 }
-            },
-            Some(_) => {
+            }
+            _ => {
                 self.wrong(parts);
                 0
             }
@@ -83,16 +93,16 @@ impl Reader {
 
     fn time(&mut self, obj: &mut Fields, parts: &[&str]) -> Option<f64> {
         let key = parts[parts.len() - 1];
-        match obj.take(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => match n.as_f64() {
+        match Self::scalar(obj, key) {
+            Scalar::Null => None,
+            n @ (Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_)) => match n.as_f64() {
                 Some(t) if t.is_finite() && t >= 0.0 => Some(t),
                 _ => {
                     self.range(parts);
                     None
                 }
             },
-            Some(_) => {
+            _ => {
                 self.wrong(parts);
                 None
             }
@@ -101,16 +111,16 @@ impl Reader {
 
     fn nested<T: DeserializeOwned>(
         &mut self,
-        value: Value,
+        raw: &str,
         key: &str,
     ) -> Vec<(String, Vec<(String, T)>)> {
-        let Value::Object(outer) = value else {
+        let Some(outer) = json::members(raw) else {
             self.wrong(&[key]);
             return Vec::new();
         };
         let mut out = Vec::new();
         for (name, inner) in outer {
-            let Value::Object(inner) = inner else {
+            let Some(inner) = json::members(inner) else {
                 self.wrong(&[key, &name]);
                 continue;
             };
@@ -123,12 +133,11 @@ impl Reader {
         out
     }
 
-    fn activity(&mut self, value: Value) -> Activity {
-        let Value::Object(obj) = value else {
+    fn activity(&mut self, raw: &str) -> Activity {
+        let Some(mut obj) = Fields::of(raw) else {
             self.wrong(&["activity"]);
             return Activity::default();
         };
-        let mut obj = Fields::new(obj);
         let monetary = self
             .time(&mut obj, &["activity", "monetary"])
             .unwrap_or(0.0);
@@ -144,28 +153,30 @@ impl Reader {
     }
 }
 
+/// For native callers and tests: through a `serde_json::Value` and back to text, then read
+/// like storage reads it. Storage itself parses the stored text directly
+/// ([`crate::storage::persist::Versioned::parse`]), so the wasm bundle never links this.
 impl<'de> Deserialize<'de> for Profile {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        Profile::from_stored(value)
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Profile::from_stored(&value.to_string())
             .ok_or_else(|| D::Error::custom("a stored profile must be a JSON object"))
     }
 }
 
 impl Profile {
-    /// Builds a profile from stored JSON (any schema version's fields), field by field: wrong
-    /// types are reset and noted for [`Profile::repair`]. `None` when `value` is not an object.
-    pub fn from_stored(value: Value) -> Option<Profile> {
-        let Value::Object(obj) = value else {
-            return None;
-        };
-        let mut obj = Fields::new(obj);
+    /// Builds a profile from stored JSON text (any schema version's fields), field by field:
+    /// wrong types are reset and noted for [`Profile::repair`]. `None` when `text` is not an
+    /// object. `text` must be valid JSON ([`json::validate`]; storage checks it first).
+    pub fn from_stored(text: &str) -> Option<Profile> {
+        let mut obj = Fields::of(text)?;
         let mut r = Reader::default();
         let mut p = Profile::default();
-        match obj
-            .take("version")
-            .map(|v| v.as_u64().and_then(|v| u32::try_from(v).ok()))
-        {
+        match obj.take("version").map(|v| {
+            Scalar::parse(v)
+                .and_then(|v| v.as_u64())
+                .and_then(|v| u32::try_from(v).ok())
+        }) {
             None => {}
             Some(Some(v)) => p.version = v,
             Some(None) => r.wrong(&["version"]),
@@ -183,14 +194,15 @@ impl Profile {
             }
         }
         p.price = r.section(&mut obj, "price");
-        if let Some(v) = obj.take("activity").filter(|v| !v.is_null()) {
+        if let Some(v) = obj.take("activity").filter(|v| !json::is_null(v)) {
             p.activity = r.activity(v);
         }
         p.session = r.section(&mut obj, "session");
-        match obj.take("recent") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(items)) => {
-                p.recent = items
+        match obj.take("recent").filter(|v| !json::is_null(v)) {
+            None => {}
+            Some(raw) if raw.starts_with('[') => {
+                p.recent = json::elements(raw)
+                    .unwrap_or_default()
                     .into_iter()
                     .enumerate()
                     .filter_map(|(i, item)| {
@@ -201,8 +213,9 @@ impl Profile {
             Some(_) => r.wrong(&["recent"]),
         }
         match obj.take("paused") {
-            None | Some(Value::Null) => {}
-            Some(Value::Bool(b)) => p.paused = b,
+            None | Some("null") => {}
+            Some("true") => p.paused = true,
+            Some("false") => p.paused = false,
             Some(_) => r.wrong(&["paused"]),
         }
         p.retention = r.section(&mut obj, "retention");

@@ -373,3 +373,43 @@ fn config_validation() {
     assert_eq!(bad.validate(), Err(ConfigError::PriceEdges));
     assert!(ProfileConfig::default().validate().is_ok());
 }
+
+/// Storage reads the profile straight from its text: whitespace and repeated keys (last one
+/// wins) read as through a `serde_json::Value`, and the stored text round-trips.
+#[test]
+fn stored_text_reads_like_a_json_object() {
+    use crate::storage::persist::{self, Keys};
+    use crate::storage::{KeyValueStore, MemoryStore};
+    let cfg = ProfileConfig::default();
+    let mut p = Profile::default();
+    p.apply(
+        &product("purchase", "a", &[("colour", "Red")], Some(20.0), DAY),
+        &cfg,
+    );
+    let compact = serde_json::to_string(&p).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&compact).unwrap();
+    let spaced = serde_json::to_string_pretty(&value).unwrap().replacen(
+        '{',
+        r#"{ "paused": true, "eventCount": "x", "#,
+        1,
+    );
+    let keys = Keys::new("t");
+    let mut store = MemoryStore::default();
+    store
+        .set(&keys.doc("profile", PROFILE_VERSION), &spaced)
+        .unwrap();
+    let loaded = persist::load::<Profile>(&mut store, &keys, DAY).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let mut expected: Profile = serde_json::from_str(&compact).unwrap();
+    expected.repair(DAY);
+    assert_eq!(loaded.value, expected);
+    assert_eq!(serde_json::to_string(&loaded.value).unwrap(), compact);
+
+    let mut store = MemoryStore::default();
+    store
+        .set(&keys.doc("profile", PROFILE_VERSION), r#"{"version":2} {}"#)
+        .unwrap();
+    let loaded = persist::load::<Profile>(&mut store, &keys, DAY).unwrap();
+    assert_eq!(loaded.warnings[0].code, persist::STORAGE_CORRUPT);
+    assert!(loaded.warnings[0].message.contains("is not JSON"));
+}

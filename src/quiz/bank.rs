@@ -116,22 +116,19 @@ impl QuestionBank {
         quiz: &QuizConfig,
         seed: u64,
     ) -> Result<Self, QuizError> {
-        let value: serde_json::Value =
-            serde_json::from_str(json).map_err(|e| QuizError::MalformedBank(e.to_string()))?;
-        if value.is_array() {
-            let products: Vec<BankProduct> = serde_json::from_value(value)
-                .map_err(|e| QuizError::MalformedBank(e.to_string()))?;
+        let malformed = |e: serde_json::Error| QuizError::MalformedBank(e.to_string());
+        // One pass validates the text and reads the version; the products are then parsed
+        // straight from the text.
+        let version = crate::json::version(json).map_err(malformed)?;
+        if json.trim_start().starts_with('[') {
+            let products: Vec<BankProduct> = crate::json::from_str(json).map_err(malformed)?;
             Self::from_catalogue(products, config, quiz, seed)
         } else {
-            let version = value
-                .get("version")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(0);
+            let version = version.unwrap_or(0);
             if version != u64::from(BANK_VERSION) {
                 return Err(QuizError::UnsupportedBankVersion(version));
             }
-            let file: BankFile = serde_json::from_value(value)
-                .map_err(|e| QuizError::MalformedBank(e.to_string()))?;
+            let file: BankFile = crate::json::from_str(json).map_err(malformed)?;
             Self::from_file(file, config)
         }
     }

@@ -27,6 +27,25 @@ pub enum Answer {
     Skip,
 }
 
+impl Answer {
+    /// Every answer, in declaration order.
+    pub const ALL: [Answer; 3] = [Answer::Like, Answer::Dislike, Answer::Skip];
+
+    /// The answer's name, as in JSON (`like`, `dislike`, `skip`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Answer::Like => "like",
+            Answer::Dislike => "dislike",
+            Answer::Skip => "skip",
+        }
+    }
+
+    /// The answer named `name` (as in JSON), if any.
+    pub fn from_name(name: &str) -> Option<Answer> {
+        Answer::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
 /// One answered question, with the features it taught (so edits need no bank).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -384,3 +384,16 @@ fn config_is_validated() {
         assert!(matches!(bad.validate(), Err(QuizError::Config(_))));
     }
 }
+
+#[test]
+fn answer_names_match_their_json() {
+    for answer in crate::quiz::state::Answer::ALL {
+        let json = serde_json::to_string(&answer).unwrap();
+        assert_eq!(json, format!("\"{}\"", answer.name()));
+        assert_eq!(
+            crate::quiz::state::Answer::from_name(answer.name()),
+            Some(answer)
+        );
+    }
+    assert_eq!(crate::quiz::state::Answer::from_name("Like"), None);
+}

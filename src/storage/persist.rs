@@ -91,6 +91,12 @@ pub trait Versioned: Serialize + DeserializeOwned + Default {
     const VERSION: u32;
     /// Drops or fixes unusable fields; returns how many were dropped.
     fn repair(&mut self, now_ms: f64) -> usize;
+    /// Parses the stored text (its version already checked): straight from the text, so the
+    /// wasm bundle holds one deserializer per document type. A document that reads
+    /// leniently (the profile) overrides this.
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::json::from_str(text).map_err(|e| e.to_string())
+    }
 }
 
 /// Reads a versioned document. Fails only when storage itself is unavailable.
@@ -100,8 +106,8 @@ pub fn load<T: Versioned>(
     now_ms: f64,
 ) -> Result<Loaded<T>, StorageError> {
     let mut value = None;
-    let mut read = |json: serde_json::Value| -> Result<usize, String> {
-        let mut doc = serde_json::from_value::<T>(json).map_err(|e| e.to_string())?;
+    let mut read = |text: &str| -> Result<usize, String> {
+        let mut doc = T::parse(text)?;
         let dropped = doc.repair(now_ms);
         value = Some(doc);
         Ok(dropped)
@@ -115,7 +121,7 @@ pub fn load<T: Versioned>(
 }
 
 /// The type-independent part of [`load`] (one copy for every document type): reads the key,
-/// checks JSON and version, hands the JSON to `read` (parse and repair; returns how many
+/// checks JSON and version, hands the text to `read` (parse and repair; returns how many
 /// entries were dropped, or why the shape is wrong) and quarantines what cannot be read.
 /// Returns the warnings and whether the key may be written.
 fn load_document(
@@ -124,22 +130,20 @@ fn load_document(
     doc: &str,
     version: u32,
     now_ms: f64,
-    read: &mut dyn FnMut(serde_json::Value) -> Result<usize, String>,
+    read: &mut dyn FnMut(&str) -> Result<usize, String>,
 ) -> Result<(Vec<Warning>, bool), StorageError> {
     let key = keys.doc(doc, version);
     let Some(raw) = store.get(&key)? else {
         return Ok((Vec::new(), true));
     };
-    let parsed: Result<serde_json::Value, String> =
-        serde_json::from_str(&raw).map_err(|e| e.to_string());
-    let problem = match parsed {
+    let problem = match crate::json::version(&raw) {
         Err(e) => (STORAGE_CORRUPT, format!("stored {doc} is not JSON: {e}")),
-        Ok(json) => match json.get("version").and_then(serde_json::Value::as_u64) {
+        Ok(stored) => match stored {
             Some(v) if v > u64::from(version) => (
                 STORAGE_FUTURE_VERSION,
                 format!("stored {doc} has version {v}; this SDK reads up to {version}"),
             ),
-            _ => match read(json) {
+            _ => match read(&raw) {
                 Ok(dropped) => {
                     let warnings = (dropped > 0)
                         .then(|| Warning {
@@ -194,5 +198,9 @@ impl Versioned for crate::profile::Profile {
     const VERSION: u32 = crate::profile::PROFILE_VERSION;
     fn repair(&mut self, now_ms: f64) -> usize {
         crate::profile::Profile::repair(self, now_ms)
+    }
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::profile::Profile::from_stored(text)
+            .ok_or_else(|| "a stored profile must be a JSON object".to_owned())
     }
 }

@@ -57,15 +57,15 @@ fn parse_options(options: &str) -> Result<EngineOptions, JsValue> {
 }
 
 fn parse_answer(answer: &str) -> Result<Answer, JsValue> {
-    serde_json::from_value(serde_json::Value::String(answer.to_owned()))
-        .map_err(|_| to_js(&QuizError::InvalidAnswer(answer.chars().take(32).collect()).into()))
+    Answer::from_name(answer)
+        .ok_or_else(|| to_js(&QuizError::InvalidAnswer(answer.chars().take(32).collect()).into()))
 }
 
 /// Re-rank options from JSON text (empty for the defaults).
 fn parse_rerank_options(options: &str) -> Result<RerankOptions, JsValue> {
     match options.trim() {
         "" | "null" => Ok(RerankOptions::default()),
-        text => serde_json::from_str(text)
+        text => crate::json::from_str(text)
             .map_err(|e| to_js(&RankError::InvalidOption(e.to_string()).into())),
     }
 }
@@ -112,7 +112,7 @@ impl WasmEngine {
     pub fn mirrored(options: &str, snapshot: &str, seed: &[u8]) -> Result<WasmEngine, JsValue> {
         let options = parse_options(options)?;
         let seed = parse_seed(seed)?;
-        let snapshot: Vec<(String, String)> = serde_json::from_str(snapshot)
+        let snapshot: Vec<(String, String)> = crate::json::from_str(snapshot)
             .map_err(|e| to_js(&Error::Options(format!("storage snapshot: {e}"))))?;
         Engine::open(JournaledStore::new(snapshot), options, seed, now_ms())
             .map(WasmEngine)
@@ -250,7 +250,7 @@ impl WasmEngine {
         status: u16,
         retry_after_s: Option<f64>,
     ) -> Result<(), JsValue> {
-        let ids: Vec<String> = serde_json::from_str(ids)
+        let ids: Vec<String> = crate::json::from_str(ids)
             .map_err(|e| to_js(&Error::Options(format!("report ids: {e}"))))?;
         self.0.settle_reports(&ids, status, retry_after_s, now_ms());
         Ok(())
@@ -273,7 +273,7 @@ impl WasmEngine {
 
     /// Forgets `{ value, attribute? }` and/or `{ item }` (JSON); returns how many entries.
     pub fn forget(&mut self, target: &str) -> Result<usize, JsValue> {
-        let target: ForgetTarget = serde_json::from_str(target)
+        let target: ForgetTarget = crate::json::from_str(target)
             .map_err(|e| to_js(&Error::Options(format!("forget: {e}"))))?;
         Ok(self.0.forget(&target))
     }
@@ -291,7 +291,7 @@ impl WasmEngine {
     /// Everything stored, key by key (JSON object).
     #[wasm_bindgen(js_name = exportData)]
     pub fn export_data(&self) -> String {
-        json(&self.0.export_data())
+        self.0.export_json()
     }
 
     /// Starts (or resumes) the quiz from a bank (JSON); returns the progress (JSON).

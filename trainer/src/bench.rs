@@ -174,7 +174,7 @@ fn with_embedding(model: &Model, dim: usize, rng: &mut Rng) -> Result<Model, Pip
     let metadata = ModelMetadata {
         name: "bench-embedding-variant".into(),
         spec,
-        training: serde_json::Value::Null,
+        training: "null".into(),
     };
     Ok(Model::new(metadata, weights)?)
 }

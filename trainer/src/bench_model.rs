@@ -101,7 +101,8 @@ pub fn build(seed: u64, embedding_dim: usize) -> Result<Model, PipelineError> {
             "synthetic": true,
             "seed": seed,
             "note": "untrained weights for benchmarks and tests; never ship",
-        }),
+        })
+        .to_string(),
     };
     Ok(Model::new(metadata, w)?)
 }

@@ -231,7 +231,7 @@ pub fn train(args: &TrainArgs) -> Result<(), PipelineError> {
     let metadata = ModelMetadata {
         name: "vitrine-hm-ranker".into(),
         spec,
-        training,
+        training: training.to_string(),
     };
     let model = Model::new(metadata, fitted.weights)?;
     let bytes = model.to_bytes()?;
@@ -258,9 +258,9 @@ pub fn eval(args: &EvalArgs) -> Result<(), PipelineError> {
     let (data, _, pool_attr) = load(&args.data)?;
     let protocol = protocol_config(&args.protocol);
     let (windows, cutoff) = evaluation_windows(&data, &protocol);
-    let trained = model
-        .metadata()
-        .training
+    let training: serde_json::Value =
+        serde_json::from_str(&model.metadata().training).unwrap_or_default();
+    let trained = training
         .get("cutoffDay")
         .and_then(serde_json::Value::as_i64);
     match trained {
@@ -289,7 +289,7 @@ pub fn eval(args: &EvalArgs) -> Result<(), PipelineError> {
     let report = Report {
         model: args.model.display().to_string(),
         model_sha256: model.sha256().to_owned(),
-        training: model.metadata().training.clone(),
+        training,
         protocol,
         windows,
         bootstrap: BootstrapInfo {

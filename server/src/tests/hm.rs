@@ -34,7 +34,7 @@ pub(crate) fn tiny_model_bytes() -> Vec<u8> {
     let metadata = ModelMetadata {
         name: "server-test".into(),
         spec,
-        training: serde_json::json!({}),
+        training: "{}".into(),
     };
     let model = Model::new(metadata, Weights::zeros(&index)).expect("model");
     model.to_bytes().expect("encode")

@@ -126,7 +126,7 @@ fn float_scores_match_the_sdk_scorer() {
     let metadata = ModelMetadata {
         name: "t".into(),
         spec: spec(),
-        training: serde_json::Value::Null,
+        training: "null".into(),
     };
     let model = Model::new(metadata, w).unwrap();
     let (prepared, _) = prepare(candidates()).unwrap();
