@@ -21,9 +21,11 @@
 //! vocabulary lookup per attribute, an embedding dot product and the small interaction layer.
 //! Weights live in ndarray arrays (no BLAS). The file format is in [`format`](mod@format).
 
+mod cache;
 pub mod format;
 pub mod kernel;
 pub mod metadata;
+mod order;
 pub mod quant;
 pub mod score;
 pub mod sha256;
@@ -33,9 +35,10 @@ use thiserror::Error;
 
 use crate::features::cross::CROSS_COUNT;
 use crate::features::{SpecError, SpecIndex};
+pub use cache::ItemCache;
 use format::{DType, Tensor};
 pub use metadata::ModelMetadata;
-pub use score::{ItemCache, ModelRanking, ReasonKind};
+pub use score::{ModelRanking, ReasonKind};
 
 /// Why a model file (or a model built in memory) cannot be used.
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
+use super::cache::ItemCache;
 use super::kernel::dot;
 use super::Model;
 use crate::features::cross::{idx, Engaged, FixedCross, ServerSlot, CROSS_COUNT};
@@ -50,39 +51,6 @@ pub struct ModelRanking {
     /// Candidates whose embedding was ignored (wrong length, non-finite or out of range);
     /// they were scored as if they had none.
     pub ignored_embeddings: usize,
-}
-
-/// What scoring needs from a candidate list that depends only on the candidates and the
-/// model: each candidate's item-table rows and whether its embedding is usable. Built once for
-/// a registered candidate set ([`Model::item_cache`]), it skips the vocabulary lookups on
-/// every re-rank.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ItemCache {
-    /// Candidate `i`'s rows are `rows[starts[i]..starts[i + 1]]`.
-    starts: Vec<u32>,
-    rows: Vec<u32>,
-    /// Per candidate: 0 no embedding, 1 usable, 2 ignored (wrong length or values).
-    embedding: Vec<u8>,
-    /// Per candidate: the cross features' fixed inputs (server slot, log price).
-    fixed: Vec<FixedCross>,
-    /// Candidate numbers sorted by id, and `(candidate, group)` sorted by group, for the
-    /// merge with the shopper's engaged items and groups.
-    by_id: Vec<u32>,
-    by_group: Vec<(u32, String)>,
-}
-
-impl ItemCache {
-    /// Every cached candidate's engagement features for this call's shopper.
-    #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
-    fn engaged(&self, view: &ShopperView, prepared: &[Prepared]) -> Vec<Engaged> {
-        let by_id = self.by_id.iter().filter_map(|&i| {
-            prepared
-                .get(i as usize)
-                .map(|p| (i, p.candidate.id.as_str()))
-        });
-        let by_group = self.by_group.iter().map(|(i, g)| (*i, g.as_str()));
-        view.engaged_all(prepared.len(), by_id, by_group)
-    }
 }
 
 /// Everything about the shopper that is fixed for one call.
@@ -145,7 +113,10 @@ impl Model {
         }
     }
 
-    fn valid_embedding<'a>(&self, embedding: Option<&'a Vec<f32>>) -> (Option<&'a [f32]>, bool) {
+    pub(super) fn valid_embedding<'a>(
+        &self,
+        embedding: Option<&'a Vec<f32>>,
+    ) -> (Option<&'a [f32]>, bool) {
         let expected = self.index.spec().item_embedding_dim;
         match embedding {
             None => (None, false),
@@ -159,37 +130,6 @@ impl Model {
             }
             Some(_) => (None, true),
         }
-    }
-
-    /// The rows, embedding state and fixed cross inputs of every candidate, for
-    /// [`Model::rank_cached`].
-    pub fn item_cache(&self, prepared: &[Prepared]) -> ItemCache {
-        let mut cache = ItemCache::default();
-        let group_attribute = self.index.spec().group_attribute.as_deref();
-        for (i, (p, slot)) in prepared.iter().zip(server_slots(prepared)).enumerate() {
-            cache.starts.push(cache.rows.len() as u32);
-            self.index.item_rows(&p.candidate, &mut cache.rows);
-            let state = match self.valid_embedding(p.candidate.embedding.as_ref()) {
-                (Some(_), _) => 1,
-                (None, true) => 2,
-                (None, false) => 0,
-            };
-            cache.embedding.push(state);
-            cache.fixed.push(FixedCross::new(&p.candidate, slot));
-            cache.by_id.push(i as u32);
-            if let Some(g) = group_attribute.and_then(|g| p.candidate.attributes.get(g)) {
-                cache.by_group.push((i as u32, g.clone()));
-            }
-        }
-        cache.starts.push(cache.rows.len() as u32);
-        crate::collections::sort_by(&mut cache.by_id, |a, b| {
-            prepared[*a as usize]
-                .candidate
-                .id
-                .cmp(&prepared[*b as usize].candidate.id)
-        });
-        crate::collections::sort_by(&mut cache.by_group, |a, b| a.1.cmp(&b.1));
-        cache
     }
 
     /// A candidate's dot product and cross features (`rows` receives its item rows), and
@@ -359,7 +299,7 @@ impl Model {
         let engaged = cache.map(|c| c.engaged(&state.view, prepared));
         let cache = cache.zip(engaged.as_deref());
         let (scores, ignored) = self.scores_with(&state, prepared, cache);
-        let order = best_first(&scores, prepared);
+        let order = super::order::best_first(&scores, prepared);
         let slots: Vec<ServerSlot> = server_slots(prepared).collect();
         let mut rows = Vec::with_capacity(self.index.attribute_count());
         let items = order
@@ -423,73 +363,6 @@ impl Model {
     }
 }
 
-/// Candidate numbers best first, in the order of `rank::finalize` (score, then the server's
-/// position). Each candidate becomes one `u64` key (the score's bits made order-preserving
-/// and inverted, then the position), so one primitive unstable sort does it: positions are
-/// unique, so the order is total and the result deterministic.
-#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
-fn best_first(scores: &[f32], prepared: &[Prepared]) -> Vec<usize> {
-    let mut keys: Vec<u64> = scores
-        .iter()
-        .zip(prepared)
-        .map(|(s, p)| (u64::from(!ordered_bits(*s)) << 32) | p.server_position as u64)
-        .collect();
-    radix_sort(&mut keys);
-    let mut by_position = vec![0usize; prepared.len()];
-    for (i, p) in prepared.iter().enumerate() {
-        if let Some(slot) = by_position.get_mut(p.server_position) {
-            *slot = i;
-        }
-    }
-    keys.into_iter()
-        .map(|k| {
-            by_position
-                .get((k & 0xffff_ffff) as usize)
-                .copied()
-                .unwrap_or(0)
-        })
-        .collect()
-}
-
-/// Sorts `keys` ascending: LSD radix sort by bytes, skipping the bytes all keys share (the
-/// high bytes of the position half). About six linear passes for a list of 1,000, where the
-/// size-optimised standard library's unstable sort is a heapsort.
-#[cfg_attr(vitrine_optimize_hot, optimize(speed))]
-fn radix_sort(keys: &mut Vec<u64>) {
-    let mut buffer = vec![0u64; keys.len()];
-    for shift in (0..64).step_by(8) {
-        let mut counts = [0usize; 256];
-        for k in keys.iter() {
-            counts[((k >> shift) & 0xff) as usize] += 1;
-        }
-        if counts.contains(&keys.len()) {
-            continue; // one digit for all: this pass would not move anything
-        }
-        let mut start = 0;
-        for c in counts.iter_mut() {
-            let n = *c;
-            *c = start;
-            start += n;
-        }
-        for &k in keys.iter() {
-            let digit = ((k >> shift) & 0xff) as usize;
-            buffer[counts[digit]] = k;
-            counts[digit] += 1;
-        }
-        std::mem::swap(keys, &mut buffer);
-    }
-}
-
-/// `f32::total_cmp`'s order as unsigned integers: `a.total_cmp(&b) == ordered_bits(a).cmp(&ordered_bits(b))`.
-fn ordered_bits(x: f32) -> u32 {
-    let bits = x.to_bits();
-    if bits >> 31 == 1 {
-        !bits
-    } else {
-        bits | 0x8000_0000
-    }
-}
-
 /// Each prepared candidate's place in the server's list, as the cross features read it.
 #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 pub fn server_slots(prepared: &[Prepared]) -> impl Iterator<Item = ServerSlot> + '_ {
@@ -536,55 +409,5 @@ fn finite_or_floor(score: f32) -> f32 {
         score
     } else {
         -1.0e30
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod order_tests {
-    use super::{ordered_bits, radix_sort};
-
-    #[test]
-    fn radix_sort_sorts() {
-        let mut state = 3u64;
-        for n in [0usize, 1, 2, 17, 1000] {
-            let mut keys: Vec<u64> = (0..n)
-                .map(|i| {
-                    state = state
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    (state & 0xffff_ffff_0000_0000) | i as u64
-                })
-                .collect();
-            let mut expected = keys.clone();
-            expected.sort_unstable();
-            radix_sort(&mut keys);
-            assert_eq!(keys, expected, "n = {n}");
-        }
-    }
-
-    #[test]
-    fn ordered_bits_sort_like_total_cmp() {
-        let values = [
-            f32::NEG_INFINITY,
-            -1.0e30,
-            -2.5,
-            -1.0e-40,
-            -0.0,
-            0.0,
-            1.0e-40,
-            0.5,
-            3.0,
-            f32::INFINITY,
-            f32::NAN,
-        ];
-        for a in values {
-            for b in values {
-                assert_eq!(
-                    ordered_bits(a).cmp(&ordered_bits(b)),
-                    a.total_cmp(&b),
-                    "{a} vs {b}"
-                );
-            }
-        }
     }
 }
