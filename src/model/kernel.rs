@@ -99,15 +99,22 @@ fn relu_layer_checked(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &
         + (f32x4_extract_lane::<2>(total) + f32x4_extract_lane::<3>(total))
 }
 
-/// [`relu_layer`] on inputs whose lengths were checked (the same sums as the wasm lanes).
+/// [`relu_layer`] on inputs whose lengths were checked: the same sums as the wasm lanes (each
+/// unit adds its non-zero inputs in order), inputs outermost so the loop vectorises.
 #[cfg(not(target_arch = "wasm32"))]
 fn relu_layer_checked(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &[f32]) -> f32 {
-    let unit_values = output
-        .iter()
-        .enumerate()
-        .take(bias.len())
-        .map(|(unit, out)| hidden_unit(inputs, weights_t, bias, unit).max(0.0) * out);
-    if bias.len() % 4 != 0 {
+    let h = bias.len();
+    let mut pre = bias.to_vec();
+    for (j, &x) in inputs.iter().enumerate() {
+        if x == 0.0 {
+            continue;
+        }
+        for (p, w) in pre.iter_mut().zip(&weights_t[j * h..(j + 1) * h]) {
+            *p += x * w;
+        }
+    }
+    let unit_values = pre.iter().zip(output).map(|(p, out)| p.max(0.0) * out);
+    if h % 4 != 0 {
         return unit_values.sum();
     }
     let mut lanes = [0.0f32; 4];
@@ -117,7 +124,8 @@ fn relu_layer_checked(inputs: &[f32], weights_t: &[f32], bias: &[f32], output: &
     (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 }
 
-/// One hidden unit's pre-activation.
+/// One hidden unit's pre-activation (the wasm path for layers that are not a multiple of 4).
+#[cfg(target_arch = "wasm32")]
 fn hidden_unit(inputs: &[f32], weights_t: &[f32], bias: &[f32], unit: usize) -> f32 {
     let h = bias.len();
     let mut acc = bias[unit];
