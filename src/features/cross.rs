@@ -174,8 +174,9 @@ fn lookup(list: &[(&str, [f32; 2])], key: &str) -> Option<[f32; 2]> {
         .map(|i| list[i].1)
 }
 
-/// Merges a sorted `(key, value)` list with candidates sorted by key (`order` numbers them,
-/// `key_of` names them); writes each match's value into `out[candidate][at..at + 2]`.
+/// Merges a sorted `(key, value)` list with `order`, `(candidate, key)` pairs sorted by key
+/// (several candidates may share one); writes each match's value into
+/// `out[candidate][at..at + 2]`.
 #[cfg_attr(vitrine_optimize_hot, optimize(speed))]
 fn merge<'k>(
     list: &[(&str, [f32; 2])],
