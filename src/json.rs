@@ -26,7 +26,10 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use crate::collections;
 
+mod names;
 mod objects;
+pub(crate) use names::names;
+pub use names::variant_index;
 pub use objects::from_str;
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
