@@ -27,10 +27,11 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use crate::collections;
 
 mod names;
-mod objects;
+mod parse;
+mod read;
 pub(crate) use names::names;
 pub use names::variant_index;
-pub use objects::from_str;
+pub use parse::from_str;
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
 pub fn validate(text: &str) -> Result<(), serde_json::Error> {
