@@ -39,6 +39,18 @@ impl Number {
 }
 
 impl<'de> Reader<'de> {
+    #[inline(never)]
+    fn end_seq_after(&mut self, err: Error) -> Error {
+        let _ = self.end_seq();
+        self.fix(err)
+    }
+
+    #[inline(never)]
+    fn end_map_after(&mut self, err: Error) -> Error {
+        let _ = self.end_map();
+        self.fix(err)
+    }
+
     fn number_value<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         match self.peek() {
             None => Err(self.peek_error(Code::EofValue)),
@@ -63,22 +75,24 @@ impl<'de> Reader<'de> {
 
     fn seq_value<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         self.open(b'[', &visitor)?;
-        // serde_json closes the container even after a visitor error, then positions it.
-        let value = visitor.visit_seq(Elements(self, true));
-        match (value, self.end_seq()) {
-            (Ok(value), Ok(())) => Ok(value),
-            (Err(err), _) | (_, Err(err)) => Err(self.fix(err)),
-        }
+        let value = match visitor.visit_seq(Elements(self, true)) {
+            Ok(value) => value,
+            // serde_json closes the container even after a visitor error, then positions it.
+            Err(err) => return Err(self.end_seq_after(err)),
+        };
+        self.end_seq()?;
+        Ok(value)
     }
 
     fn map_value<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         self.open(b'{', &visitor)?;
-        // serde_json closes the container even after a visitor error, then positions it.
-        let value = visitor.visit_map(Members(self, true));
-        match (value, self.end_map()) {
-            (Ok(value), Ok(())) => Ok(value),
-            (Err(err), _) | (_, Err(err)) => Err(self.fix(err)),
-        }
+        let value = match visitor.visit_map(Members(self, true)) {
+            Ok(value) => value,
+            // serde_json closes the container even after a visitor error, then positions it.
+            Err(err) => return Err(self.end_map_after(err)),
+        };
+        self.end_map()?;
+        Ok(value)
     }
 }
 
