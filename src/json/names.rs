@@ -73,7 +73,7 @@ macro_rules! names {
 }
 pub(crate) use names;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use proptest::prelude::*;
     use serde::{Deserialize, Serialize};

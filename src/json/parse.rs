@@ -96,7 +96,7 @@ impl<'de> Reader<'de> {
     }
 }
 
-impl<'de, 'a> Deserializer<'de> for &'a mut Reader<'de> {
+impl<'de> Deserializer<'de> for &mut Reader<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -453,6 +453,6 @@ impl<'de> VariantAccess<'de> for TaggedVariant<'_, 'de> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "parse_tests.rs"]
 mod tests;

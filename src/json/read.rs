@@ -514,7 +514,7 @@ impl<'a> Reader<'a> {
                 .exponent(positive, significand, exponent)
                 .map(Number::F64),
             _ if exponent > 0 => self
-                .from_parts(positive, significand, exponent)
+                .float_of(positive, significand, exponent)
                 .map(Number::F64),
             _ if positive => Ok(Number::U64(significand)),
             _ => {
@@ -553,7 +553,7 @@ impl<'a> Reader<'a> {
         let exponent = before + after;
         match self.byte() {
             Some(b'e' | b'E') => self.exponent(positive, significand, exponent),
-            _ => self.from_parts(positive, significand, exponent),
+            _ => self.float_of(positive, significand, exponent),
         }
     }
 
@@ -601,10 +601,10 @@ impl<'a> Reader<'a> {
         } else {
             starting.saturating_sub(exp)
         };
-        self.from_parts(positive, significand, exponent)
+        self.float_of(positive, significand, exponent)
     }
 
-    fn from_parts(&mut self, positive: bool, significand: u64, mut exponent: i32) -> Result<f64> {
+    fn float_of(&mut self, positive: bool, significand: u64, mut exponent: i32) -> Result<f64> {
         let mut f = significand as f64;
         loop {
             match POW10.get(exponent.unsigned_abs() as usize) {

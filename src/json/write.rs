@@ -541,6 +541,6 @@ impl ser::Serializer for Key<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "write_tests.rs"]
 mod tests;
