@@ -318,10 +318,9 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if self.0.next_key(&mut self.1)? {
-            seed.deserialize(Key(&mut *self.0)).map(Some)
-        } else {
-            Ok(None)
+        match self.0.key(&mut self.1)? {
+            Some(key) => seed.deserialize(Key(key)).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -331,15 +330,14 @@ impl<'de> MapAccess<'de> for Members<'_, 'de> {
     }
 }
 
-/// An object key (the reader is at its `"`): a string to every visitor.
-struct Key<'r, 'de>(&'r mut Reader<'de>);
+/// An object key, already read: a string to every visitor.
+struct Key<'k>(&'k str);
 
-impl<'de> Deserializer<'de> for Key<'_, 'de> {
+impl<'de> Deserializer<'de> for Key<'_> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let s = self.0.string()?;
-        visitor.visit_str(&s)
+        visitor.visit_str(self.0)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -360,7 +358,7 @@ impl<'de> Deserializer<'de> for Key<'_, 'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        visitor.visit_enum(UnitVariant(self.0))
+        visitor.visit_enum(de::value::StrDeserializer::<Error>::new(self.0))
     }
 
     serde::forward_to_deserialize_any! {

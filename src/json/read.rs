@@ -89,6 +89,8 @@ pub(super) struct Reader<'a> {
     text: &'a str,
     pub(super) i: usize,
     depth: u8,
+    /// The last object key read ([`Reader::key`]).
+    key: Cow<'a, str>,
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -103,6 +105,7 @@ impl<'a> Reader<'a> {
             text,
             i: 0,
             depth: MAX_DEPTH,
+            key: Cow::Borrowed(""),
         }
     }
 
@@ -280,6 +283,16 @@ impl<'a> Reader<'a> {
             Some(_) => Err(self.peek_error(Code::KeyMustBeAString)),
             None => Err(self.peek_error(Code::EofValue)),
         }
+    }
+
+    /// The next object member's key, if another member follows (the reader is then after
+    /// the key). Kept in the reader, so the key visitors need no string handling of their own.
+    pub(super) fn key(&mut self, first: &mut bool) -> Result<Option<&str>> {
+        if !self.next_key(first)? {
+            return Ok(None);
+        }
+        self.key = self.string()?;
+        Ok(Some(&self.key))
     }
 
     /// The `:` after a key.
