@@ -23,30 +23,34 @@ pub use set::VecSet;
 
 /// Sorts `v` stably with `cmp` (equal elements keep their order), like `slice::sort_by`.
 ///
-/// The sorting itself runs on indices through a `dyn` comparator, so the whole program holds a
-/// single copy of the sort algorithm; only the final in-place permutation is generic.
+/// The sorting itself runs on indices through a `dyn` comparator, and the permutation that
+/// applies it swaps through a `dyn` callback, so the whole program holds a single copy of
+/// both; each element type only adds its two small closures.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
-    // Lists often arrive sorted (a ranker's output re-sorted by the options): one pass.
-    if v.windows(2).all(|w| cmp(&w[0], &w[1]) != Ordering::Greater) {
-        return;
-    }
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    {
+    let order = {
         let items: &[T] = v;
-        sort_indices(&mut order, &mut |a, b| cmp(&items[a], &items[b]));
+        sorted_order(items.len(), &mut |a, b| cmp(&items[a], &items[b]))
+    };
+    if let Some(mut order) = order {
+        permute(&mut order, &mut |a, b| v.swap(a, b));
     }
-    permute(v, &mut order);
 }
 
-/// The one instantiation of the standard stable sort.
+/// The stable sorted order of `len` items compared by index; `None` when they are already in
+/// order (lists often arrive sorted: a ranker's output re-sorted by the options, one pass).
 #[inline(never)]
-fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+fn sorted_order(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Option<Vec<usize>> {
+    if (1..len).all(|i| cmp(i - 1, i) != Ordering::Greater) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..len).collect();
     order.sort_by(|a, b| cmp(*a, *b));
+    Some(order)
 }
 
-/// Rearranges `v` so that position `i` holds the element that was at `order[i]`
-/// (`order` is a permutation; it is consumed).
-fn permute<T>(v: &mut [T], order: &mut [usize]) {
+/// Moves the item at `order[p]` to `p` for every `p`, by swaps (consumes `order`).
+#[inline(never)]
+fn permute(order: &mut [usize], swap: &mut dyn FnMut(usize, usize)) {
     const DONE: usize = usize::MAX;
     for start in 0..order.len() {
         let mut at = start;
@@ -59,7 +63,7 @@ fn permute<T>(v: &mut [T], order: &mut [usize]) {
             if from == start {
                 break;
             }
-            v.swap(at, from);
+            swap(at, from);
             at = from;
         }
     }

@@ -18,8 +18,7 @@ pub const MAX_QUERY_LEN: usize = 256;
 pub const MAX_DWELL_MS: f64 = 3_600_000.0;
 
 /// What the shopper did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventKind {
     /// Saw a product page or a product in a list.
     View,
@@ -38,6 +37,8 @@ pub enum EventKind {
     /// Stayed on a product for some time.
     Dwell,
 }
+
+crate::json::names!(EventKind { View => "view", Click => "click", AddToCart => "add_to_cart", RemoveFromCart => "remove_from_cart", Purchase => "purchase", Return => "return", Search => "search", Dwell => "dwell" });
 
 impl EventKind {
     /// Every kind, in declaration order.
@@ -78,8 +79,7 @@ impl EventKind {
 }
 
 /// Why a product was returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReturnReason {
     /// It was too small.
     TooSmall,
@@ -88,6 +88,8 @@ pub enum ReturnReason {
     /// Any other reason.
     Other,
 }
+
+crate::json::names!(ReturnReason { TooSmall => "too_small", TooBig => "too_big", Other => "other" });
 
 /// An attribute value as a page may send it: text, a number or a flag. Stored as text.
 ///

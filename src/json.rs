@@ -26,8 +26,14 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use crate::collections;
 
-mod objects;
-pub use objects::from_str;
+mod names;
+mod parse;
+mod read;
+mod write;
+pub(crate) use names::names;
+pub use names::variant_index;
+pub use parse::from_str;
+pub use write::to_string;
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
 pub fn validate(text: &str) -> Result<(), serde_json::Error> {
@@ -106,7 +112,7 @@ impl fmt::Display for Scalar {
             Scalar::U64(u) => write!(f, "{u}"),
             Scalar::I64(i) => write!(f, "{i}"),
             Scalar::F64(x) => write!(f, "{x}"),
-            Scalar::Str(s) => f.write_str(&serde_json::to_string(s).map_err(|_| fmt::Error)?),
+            Scalar::Str(s) => f.write_str(&to_string(s).map_err(|_| fmt::Error)?),
             Scalar::Array => f.write_str("[…]"),
             Scalar::Object => f.write_str("{…}"),
         }

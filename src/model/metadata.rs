@@ -38,8 +38,8 @@ impl ModelMetadata {
         self.validate()?;
         Ok(format!(
             r#"{{"name":{},"spec":{},"training":{}}}"#,
-            serde_json::to_string(&self.name).map_err(text)?,
-            serde_json::to_string(&self.spec).map_err(text)?,
+            crate::json::to_string(&self.name).map_err(text)?,
+            crate::json::to_string(&self.spec).map_err(text)?,
             self.training.trim()
         ))
     }

@@ -15,14 +15,15 @@ use super::tcf::TcfError;
 use crate::json::{self, Scalar};
 
 /// Why Vitrine may process data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Purpose {
     /// The local profile and re-ranking; nothing leaves the browser.
     Personalization,
     /// Aggregated, locally noised reports sent to the collector.
     Measurement,
 }
+
+crate::json::names!(Purpose { Personalization => "personalization", Measurement => "measurement" });
 
 impl Purpose {
     /// Both purposes.
@@ -38,8 +39,7 @@ impl Purpose {
 }
 
 /// Where one purpose stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Decision {
     /// Not decided yet: treated as denied, events are buffered in memory.
     #[default]
@@ -49,6 +49,8 @@ pub enum Decision {
     /// Denied or withdrawn.
     Denied,
 }
+
+crate::json::names!(Decision { Pending => "pending", Granted => "granted", Denied => "denied" });
 
 /// What to do with an event for a purpose, given the current decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,19 +17,18 @@
 //! close). GRR has the lower variance when `d < 3e^ε + 2`, OUE above; docs/PRIVACY-LDP.md
 //! shows the choice per report type.
 
-use serde::{Deserialize, Serialize};
-
 use super::rng::RandomSource;
 
 /// A local-DP encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Encoding {
     /// Generalised randomized response: the report is one label index.
     Grr,
     /// Optimised unary encoding: the report is a `d`-bit string.
     Oue,
 }
+
+crate::json::names!(Encoding { Grr => "grr", Oue => "oue" });
 
 impl Encoding {
     /// The wire name.

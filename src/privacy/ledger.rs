@@ -42,8 +42,7 @@ pub struct LedgerEntry {
 }
 
 /// Why a report did not leave, or left the queue without being delivered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DropReason {
     /// The daily ε budget was exhausted.
     BudgetExhausted,
@@ -58,6 +57,8 @@ pub enum DropReason {
     /// Measurement consent was withdrawn while it was queued.
     Withdrawn,
 }
+
+crate::json::names!(DropReason { BudgetExhausted => "budget_exhausted", QueueFull => "queue_full", LedgerFull => "ledger_full", Rejected => "rejected", Expired => "expired", Withdrawn => "withdrawn" });
 
 /// One recorded drop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

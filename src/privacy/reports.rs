@@ -22,10 +22,7 @@ pub const REPORT_ENDPOINT: &str = "/collect/reports";
 pub const MAX_EXPERIMENT_LEN: usize = 32;
 
 /// The declared report types.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReportKind {
     /// The day's engagement, as one coarse category sampled in proportion to engagement.
     Engagement,
@@ -36,6 +33,8 @@ pub enum ReportKind {
     /// An experiment arm and the deepest funnel event reached that day.
     Experiment,
 }
+
+crate::json::names!(ReportKind { Engagement => "engagement", Lifecycle => "lifecycle", Quiz => "quiz", Experiment => "experiment" });
 
 /// The JSON type of a wire field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

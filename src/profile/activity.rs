@@ -13,8 +13,7 @@ pub const MAX_COUNT: u64 = 1 << 40;
 pub const MAX_MONETARY: f64 = 1.0e12;
 
 /// Where the shopper is in their lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Segment {
     /// First seen less than `newDays` ago (or never seen).
     New,
@@ -25,6 +24,8 @@ pub enum Segment {
     /// No activity for `lapsedDays` or more.
     Lapsed,
 }
+
+crate::json::names!(Segment { New => "new", Active => "active", Lapsing => "lapsing", Lapsed => "lapsed" });
 
 impl Segment {
     /// The wire name.

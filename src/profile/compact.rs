@@ -92,7 +92,7 @@ impl Profile {
     pub fn stored_size(&self) -> usize {
         // Serialising plain maps, numbers and strings cannot fail. `to_string` is the very
         // serialisation `persist::save` stores, so only one copy of it is linked.
-        serde_json::to_string(self).map_or(usize::MAX, |json| json.len())
+        crate::json::to_string(self).map_or(usize::MAX, |json| json.len())
     }
 
     /// Measures the size and compacts when over [`BUDGET_BYTES`].

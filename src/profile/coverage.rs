@@ -12,8 +12,7 @@ use crate::product::Attributes;
 pub const MAX_COVERAGE_VALUES: usize = 64;
 
 /// How deeply a value was engaged with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Depth {
     /// Viewed, clicked or dwelt on.
     Browsed,
@@ -22,6 +21,8 @@ pub enum Depth {
     /// Bought.
     Purchased,
 }
+
+crate::json::names!(Depth { Browsed => "browsed", Carted => "carted", Purchased => "purchased" });
 
 /// The deepest engagement with one value and when it last happened.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -88,6 +88,8 @@ proptest! {
         prop_assert!(!p.affinities.values().flat_map(|v| v.keys()).any(|k| cfg.is_sensitive_value(k)));
         // A stored profile reads back equal and needs no repair.
         let json = serde_json::to_string(&p).unwrap();
+        // Written byte for byte as serde_json writes it.
+        prop_assert_eq!(crate::json::to_string(&p).unwrap(), json.clone());
         let mut back: Profile = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back.repair(now), 0);
     }

@@ -16,8 +16,7 @@ pub const QUIZ_VERSION: u32 = 1;
 const MS_PER_DAY: f64 = 86_400_000.0;
 
 /// The shopper's answer to one product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
     /// Likes it.
     Like,
@@ -26,6 +25,8 @@ pub enum Answer {
     /// No opinion (no information is drawn from it).
     Skip,
 }
+
+crate::json::names!(Answer { Like => "like", Dislike => "dislike", Skip => "skip" });
 
 impl Answer {
     /// Every answer, in declaration order.

@@ -96,8 +96,7 @@ pub struct RankedItem {
 }
 
 /// Which ranker produced an output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RankerKind {
     /// The server's order, unchanged (empty profile, or a fallback).
     Server,
@@ -107,9 +106,10 @@ pub enum RankerKind {
     Model,
 }
 
+crate::json::names!(RankerKind { Server => "server", Affinity => "affinity", Model => "model" });
+
 /// Whether a configured ranking model ordered a result, and if not, why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelStatus {
     /// The model ranked the candidates.
     Used,
@@ -118,6 +118,8 @@ pub enum ModelStatus {
     /// The model failed to load or verify; another ranker was used (see `fallback_reason`).
     Failed,
 }
+
+crate::json::names!(ModelStatus { Used => "used", NoSignal => "no_signal", Failed => "failed" });
 
 /// The result of a re-rank.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -189,7 +189,7 @@ pub fn save<T: Versioned>(
     keys: &Keys,
     value: &T,
 ) -> Result<(), StorageError> {
-    let json = serde_json::to_string(value).map_err(|e| StorageError::Backend(e.to_string()))?;
+    let json = crate::json::to_string(value).map_err(|e| StorageError::Backend(e.to_string()))?;
     store.set(&keys.doc(T::DOC, T::VERSION), &json)
 }
 

@@ -83,7 +83,7 @@ fn parse_packed(
 
 /// Serialises a result as JSON text. Our own types always serialise (no non-string keys).
 fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+    crate::json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
 /// One page's Vitrine engine, backed by localStorage (or memory when unavailable).
