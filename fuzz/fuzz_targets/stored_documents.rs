@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let valid = json::validate(text).is_ok();
-    assert_eq!(json::version(text).is_ok(), valid, "version answers for JSON only");
+    // `version` reads numbers as values (like `serde_json::Value`: `8e621` is out of range),
+    // `validate` only checks the syntax, so a version read implies valid JSON, not back.
+    if json::version(text).is_ok() {
+        assert!(valid, "version answers for JSON only");
+    }
     // The splitters work on checked text (as the readers call them).
     if valid {
         for (_, raw) in json::members(text).unwrap_or_default() {
