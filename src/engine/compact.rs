@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 use crate::rank::{ModelStatus, Prepared, RankOutput, RankerKind};
 
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+    crate::json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
 /// The wire names (as serde writes them), without serde's enum machinery.
