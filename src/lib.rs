@@ -20,6 +20,7 @@
 //!   with quarantine of unreadable data.
 //! - [`privacy`]: consent, declared LDP reports, the daily ε budget, the audit ledger, the
 //!   report queue and the data manifest.
+//! - [`text`]: Unicode-aware lower-casing and word characters (the browser's tables in wasm).
 //! - [`collections`]: small sorted-vector maps and sets, and a shared stable sort, which keep
 //!   the wasm bundle small.
 //! - [`engine`]: the façade that ties consent, storage, profile, quiz, ranking and reports
@@ -68,6 +69,7 @@ pub mod profile;
 pub mod quiz;
 pub mod rank;
 pub mod storage;
+pub mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

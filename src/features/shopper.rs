@@ -125,7 +125,7 @@ impl ShopperSignals {
     pub fn with_guarded<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, terms: I) -> Self {
         self.guarded = terms
             .into_iter()
-            .map(|t| t.as_ref().to_lowercase())
+            .map(|t| crate::text::lowercase(t.as_ref()).into_owned())
             .filter(|t| !t.is_empty())
             .take(MAX_GUARDED)
             .collect();
@@ -146,7 +146,7 @@ impl ShopperSignals {
         if self.guarded.is_empty() {
             return false;
         }
-        let lower = value.to_lowercase();
+        let lower = crate::text::lowercase(value);
         self.guarded
             .iter()
             .any(|term| lower.contains(term.as_str()))

@@ -84,7 +84,7 @@ pub const STYLE_KEYWORDS: &[(&str, &str)] = &[
 
 /// The style a liked value votes for, if any keyword matches it.
 pub fn style_of(value: &str) -> Option<&'static str> {
-    let lower = value.to_lowercase();
+    let lower = crate::text::lowercase(value);
     STYLE_KEYWORDS
         .iter()
         .find(|(keyword, _)| lower.contains(keyword))

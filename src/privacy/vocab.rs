@@ -128,7 +128,7 @@ pub fn index_of(vocabulary: &[&str], label: &str) -> Option<u32> {
 /// The coarse category (an index into [`CATEGORIES`]) of a retailer's product type;
 /// `other` when no keyword matches.
 pub fn coarse_category(product_type: &str) -> u32 {
-    let lower = product_type.to_lowercase();
+    let lower = crate::text::lowercase(product_type);
     let label = CATEGORY_KEYWORDS
         .iter()
         .find(|(keyword, _)| lower.contains(keyword))

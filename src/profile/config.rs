@@ -316,10 +316,10 @@ impl ProfileConfig {
         if self.sensitive_values.is_empty() {
             return false;
         }
-        let text = text.to_lowercase();
+        let text = crate::text::lowercase(text);
         self.sensitive_values
             .iter()
-            .map(|term| term.trim().to_lowercase())
+            .map(|term| crate::text::lowercase(term.trim()))
             .any(|term| !term.is_empty() && contains_word(&text, &term))
     }
 
@@ -351,6 +351,6 @@ fn contains_word(haystack: &str, needle: &str) -> bool {
     haystack.match_indices(needle).any(|(start, _)| {
         let before = haystack[..start].chars().next_back();
         let after = haystack[start + needle.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        !before.is_some_and(crate::text::is_word_char) && !after.is_some_and(crate::text::is_word_char)
     })
 }

@@ -7,5 +7,6 @@
 mod engine;
 mod error;
 mod store;
+pub(crate) mod text;
 
 pub use engine::WasmEngine;
