@@ -35,6 +35,12 @@ pub use names::variant_index;
 pub use parse::from_str;
 pub use write::to_string;
 
+/// `value` as JSON text, for error messages (quoted, escaped strings; `[..]` lists). Cheaper
+/// in the wasm than `{:?}`, which links `Debug`'s own escaping and list builders.
+pub fn quoted<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    to_string(value).unwrap_or_default()
+}
+
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
 pub fn validate(text: &str) -> Result<(), serde_json::Error> {
     from_str::<IgnoredAny>(text).map(|_| ())

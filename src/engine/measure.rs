@@ -288,13 +288,15 @@ impl Engine {
         if validate_slug(name).is_err() {
             let shown: String = name.chars().take(40).collect();
             return Err(Error::Options(format!(
-                "experiment name must match [a-z0-9_-]{{1,32}}, got {shown:?}"
+                "experiment name must match [a-z0-9_-]{{1,32}}, got {}",
+                crate::json::quoted(&shown)
             )));
         }
         let Some(arm) = Arm::parse(arm) else {
             let shown: String = arm.chars().take(40).collect();
             return Err(Error::Options(format!(
-                "experiment arm must be one of control, a, b, c, got {shown:?}"
+                "experiment arm must be one of control, a, b, c, got {}",
+                crate::json::quoted(&shown)
             )));
         };
         self.measure.experiment = Some(Assignment {

@@ -102,8 +102,8 @@ impl EngineOptions {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if !ns_ok {
             return Err(Error::Options(format!(
-                "namespace must match [a-z0-9_-]{{1,32}}, got {:?}",
-                self.namespace
+                "namespace must match [a-z0-9_-]{{1,32}}, got {}",
+                crate::json::quoted(&self.namespace)
             )));
         }
         self.profile.validate()?;

@@ -113,7 +113,11 @@ impl ProfileSettings {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum SpecError {
     /// The cross features differ from the ones this code computes.
-    #[error("the model expects cross features {expected:?}; this SDK computes {actual:?}")]
+    #[error(
+        "the model expects cross features {}; this SDK computes {}",
+        crate::json::quoted(.expected),
+        crate::json::quoted(.actual)
+    )]
     CrossFeatures {
         /// What the model lists.
         expected: Vec<String>,

@@ -68,8 +68,14 @@ impl Writer {
     }
 
     #[inline(never)]
+    /// serde_json's float text: zmij's shortest form, `null` for NaN and infinities (through
+    /// zmij directly, so serde_json's `io::Write` path is not linked).
     fn float(&mut self, v: f64) -> Result<()> {
-        self.0.push_str(&serde_json::to_string(&v)?);
+        if v.is_finite() {
+            self.0.push_str(zmij::Buffer::new().format_finite(v));
+        } else {
+            self.0.push_str("null");
+        }
         Ok(())
     }
 
@@ -158,7 +164,11 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
-        self.0.push_str(&serde_json::to_string(&v)?);
+        if v.is_finite() {
+            self.0.push_str(zmij::Buffer::new().format_finite(v));
+        } else {
+            self.0.push_str("null");
+        }
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<()> {

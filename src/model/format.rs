@@ -276,7 +276,8 @@ fn read_tensor(r: &mut Reader<'_>) -> Result<Tensor, ModelError> {
         .try_fold(1usize, |acc, d| acc.checked_mul(*d))
         .filter(|n| *n <= MAX_MODEL_BYTES)
         .ok_or_else(|| {
-            ModelError::Malformed(format!("tensor `{name}` shape {shape:?} is too large"))
+            let shape = crate::json::quoted(&shape);
+            ModelError::Malformed(format!("tensor `{name}` shape {shape} is too large"))
         })?;
     let data = match dtype {
         DType::F32 => r

@@ -110,7 +110,11 @@ pub enum ModelError {
     #[error("model tensor `{0}` is missing")]
     MissingTensor(String),
     /// A tensor's shape disagrees with the feature spec.
-    #[error("model tensor `{tensor}` has shape {actual:?}; the spec needs {expected:?}")]
+    #[error(
+        "model tensor `{tensor}` has shape {}; the spec needs {}",
+        crate::json::quoted(.actual),
+        crate::json::quoted(.expected)
+    )]
     ShapeMismatch {
         /// The tensor.
         tensor: String,

@@ -173,7 +173,7 @@ impl RerankOptions {
             ));
         }
         for id in self.pinned.iter().map(|p| &p.id).chain(&self.exclude) {
-            validate_id(id).map_err(|e| RankError::InvalidOption(format!("id {id:?}: {e}")))?;
+            validate_id(id).map_err(|e| RankError::InvalidOption(format!("id {}: {e}", crate::json::quoted(id))))?;
         }
         if let Some(cap) = &self.max_per_value {
             check_attribute_name("maxPerValue.attribute", &cap.attribute)?;
