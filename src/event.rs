@@ -204,10 +204,10 @@ pub enum EventError {
     #[error(transparent)]
     Product(#[from] ProductError),
     /// The timestamp is not a finite, non-negative number.
-    #[error("timestamp {0} is not a valid time")]
+    #[error("timestamp {} is not a valid time", crate::text::Float(*.0))]
     InvalidTimestamp(f64),
     /// The dwell duration is not a finite number of ms between 0 and an hour.
-    #[error("durationMs {0} is not between 0 and {MAX_DWELL_MS}")]
+    #[error("durationMs {} is not between 0 and {}", crate::text::Float(*.0), crate::text::Float(MAX_DWELL_MS))]
     InvalidDuration(f64),
 }
 

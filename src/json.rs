@@ -117,7 +117,7 @@ impl fmt::Display for Scalar {
             Scalar::Bool(b) => write!(f, "{b}"),
             Scalar::U64(u) => write!(f, "{u}"),
             Scalar::I64(i) => write!(f, "{i}"),
-            Scalar::F64(x) => write!(f, "{x}"),
+            Scalar::F64(x) => write!(f, "{}", crate::text::Float(*x)),
             Scalar::Str(s) => f.write_str(&to_string(s).map_err(|_| fmt::Error)?),
             Scalar::Array => f.write_str("[…]"),
             Scalar::Object => f.write_str("{…}"),

@@ -51,7 +51,7 @@ pub enum ProductError {
     #[error("an attribute name is empty")]
     EmptyAttributeName,
     /// The price is NaN, infinite, negative or absurdly large.
-    #[error("price {0} is not a finite amount between 0 and {MAX_PRICE}")]
+    #[error("price {} is not a finite amount between 0 and {}", crate::text::Float(*.0), crate::text::Float(MAX_PRICE))]
     InvalidPrice(f64),
 }
 

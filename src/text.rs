@@ -1,5 +1,6 @@
 //! Unicode-aware lower-casing and word characters, for matching shopper-facing text against
-//! configured terms (sensitive values, guarded terms, style and category keywords).
+//! configured terms (sensitive values, guarded terms, style and category keywords); and
+//! [`Float`], numbers in messages.
 //!
 //! Natively these are `str::to_lowercase` and `char::is_alphanumeric`. In the browser, text
 //! that is not plain ASCII is handed to the page's own Unicode implementation
@@ -9,6 +10,7 @@
 //! Unicode version one side does not know yet.
 
 use std::borrow::Cow;
+use std::fmt;
 
 /// `text` lower-cased (Unicode default case mapping); borrowed when it is already lower case ASCII.
 pub fn lowercase(text: &str) -> Cow<'_, str> {
@@ -32,6 +34,65 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Displays an `f64` as `{}` does (`1`, `0.1`, `1000000000000000000000`, `NaN`, `-inf`: the
+/// shortest digits that read back to the same value, never an exponent), from the digits of
+/// zmij, the formatter the JSON writer already links, so core's own float formatting (Grisu and
+/// Dragon with their tables) stays out of the wasm. When two 17-digit forms are equally close,
+/// the last digit may differ from core's choice; both read back to the same value.
+pub struct Float(pub f64);
+
+impl fmt::Display for Float {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.0;
+        if v.is_nan() {
+            return f.write_str("NaN");
+        }
+        if v.is_infinite() {
+            return f.write_str(if v > 0.0 { "inf" } else { "-inf" });
+        }
+        let mut buffer = zmij::Buffer::new();
+        let text = buffer.format_finite(v);
+        let (negative, text) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        // zmij writes `d.ddd`, `ddd.0`, `0.000ddd` or `d.ddde±x`: split into digits and the
+        // decimal point's position among them.
+        let (mantissa, exponent) = match text.split_once('e') {
+            Some((m, e)) => (m, e.parse::<i32>().map_err(|_| fmt::Error)?),
+            None => (text, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all = int.bytes().chain(frac.bytes());
+        let leading = all.clone().take_while(|&b| b == b'0').count();
+        let digits: Vec<u8> = all.skip(leading).collect();
+        let end = digits.iter().rposition(|&b| b != b'0').map_or(0, |p| p + 1);
+        let digits = &digits[..end];
+        let point = int.len() as i32 + exponent - leading as i32;
+        if negative {
+            f.write_str("-")?;
+        }
+        if digits.is_empty() {
+            return f.write_str("0");
+        }
+        let mut out = String::with_capacity(digits.len() + point.unsigned_abs() as usize + 2);
+        if point <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+            out.extend(digits.iter().map(|&b| b as char));
+        } else {
+            let point = point as usize;
+            for i in 0..digits.len().max(point) {
+                if i == point {
+                    out.push('.');
+                }
+                out.push(digits.get(i).map_or('0', |&b| b as char));
+            }
+        }
+        f.write_str(&out)
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod host {
     pub fn lowercase(text: &str) -> String {
@@ -49,6 +110,35 @@ use crate::wasm::text as host;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn floats_display_as_core_does() {
+        for v in [
+            0.0, -0.0, 1.0, -1.5, 0.1, 1e21, 1e-7, 123456.789, 5e-324, f64::MAX, f64::MIN_POSITIVE,
+            f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 100.0, 0.000123, 1e16, 1.5e17,
+        ] {
+            assert_eq!(Float(v).to_string(), format!("{v}"), "{v:e}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_float_displays_as_core_does(bits in any::<u64>(), small in -1e6f64..1e6) {
+            for v in [f64::from_bits(bits), small] {
+                let ours = Float(v).to_string();
+                let core = format!("{v}");
+                if v.is_finite() {
+                    // Same value, same shape; only a tie in the last of 17 digits may differ.
+                    prop_assert_eq!(ours.parse::<f64>().unwrap().to_bits(), v.to_bits());
+                    prop_assert_eq!(ours.len(), core.len());
+                    prop_assert_eq!(&ours[..ours.len() - 1], &core[..core.len() - 1]);
+                } else {
+                    prop_assert_eq!(ours, core);
+                }
+            }
+        }
+    }
 
     #[test]
     fn ascii_is_lowered_without_copying_when_already_lower() {

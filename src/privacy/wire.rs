@@ -54,7 +54,12 @@ pub enum ReportError {
         field: &'static str,
     },
     /// ε not finite, out of `(0, MAX_EPSILON]` or off the 0.05 grid.
-    #[error("epsilon {0} must be a multiple of {EPSILON_STEP} in (0, {MAX_EPSILON}]")]
+    #[error(
+        "epsilon {} must be a multiple of {} in (0, {}]",
+        crate::text::Float(*.0),
+        crate::text::Float(EPSILON_STEP),
+        crate::text::Float(MAX_EPSILON)
+    )]
     InvalidEpsilon(f64),
     /// A bad day.
     #[error("day must be a valid YYYY-MM-DD date between 2000 and 2199")]
@@ -69,7 +74,11 @@ pub enum ReportError {
     #[error("measurement consent is not granted")]
     ConsentRequired,
     /// The daily ε budget cannot cover this report.
-    #[error("daily epsilon budget exhausted: {needed} needed, {remaining} left today")]
+    #[error(
+        "daily epsilon budget exhausted: {} needed, {} left today",
+        crate::text::Float(*.needed),
+        crate::text::Float(*.remaining)
+    )]
     BudgetExhausted {
         /// ε the report needs.
         needed: f64,

@@ -183,7 +183,7 @@ impl Default for ProfileConfig {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
     /// The half-life is not a positive, finite number of days.
-    #[error("halfLifeDays must be a positive number of days, got {0}")]
+    #[error("halfLifeDays must be a positive number of days, got {}", crate::text::Float(*.0))]
     HalfLife(f64),
     /// The price edges are not ascending finite numbers, or too many.
     #[error("priceBandEdges must be 0 to 3 ascending finite numbers")]
@@ -219,7 +219,7 @@ pub enum ConfigError {
     )]
     Retention,
     /// The quiz weight is not a finite number in [0, 100].
-    #[error("quizWeight must be between 0 and 100, got {0}")]
+    #[error("quizWeight must be between 0 and 100, got {}", crate::text::Float(*.0))]
     QuizWeight(f64),
 }
 
