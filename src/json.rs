@@ -26,11 +26,13 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use crate::collections;
 
+mod error;
 mod names;
 mod parse;
 mod read;
 mod write;
 pub(crate) use names::names;
+pub use error::Error;
 pub use names::variant_index;
 pub use parse::from_str;
 pub use write::to_string;
@@ -42,14 +44,14 @@ pub fn quoted<T: serde::Serialize + ?Sized>(value: &T) -> String {
 }
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
-pub fn validate(text: &str) -> Result<(), serde_json::Error> {
+pub fn validate(text: &str) -> Result<(), Error> {
     from_str::<IgnoredAny>(text).map(|_| ())
 }
 
 /// Validates `text` as JSON and returns its top-level `version` when it is an object whose
 /// `version` is a non-negative integer (`None` otherwise, like `value.get("version")
 /// .and_then(Value::as_u64)`).
-pub fn version(text: &str) -> Result<Option<u64>, serde_json::Error> {
+pub fn version(text: &str) -> Result<Option<u64>, Error> {
     from_str::<Peek>(text).map(|peek| peek.0)
 }
 

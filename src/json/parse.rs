@@ -13,7 +13,7 @@ use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
     Unexpected, VariantAccess, Visitor,
 };
-use serde_json::Error;
+use super::Error;
 
 use super::read::{Code, Number, Reader};
 

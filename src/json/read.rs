@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::de::{self, Expected, Unexpected};
-use serde_json::Error;
+use super::Error;
 
 /// serde_json's nesting limit.
 const MAX_DEPTH: u8 = 128;
@@ -123,7 +123,7 @@ impl<'a> Reader<'a> {
         let line = 1 + before[..start].iter().filter(|&&b| b == b'\n').count();
         let mut text = String::from(message);
         let _ = write!(text, " at line {line} column {}", before.len() - start);
-        de::Error::custom(text)
+        Error::positioned(text)
     }
 
     /// A syntax error after the bytes read.
@@ -138,7 +138,7 @@ impl<'a> Reader<'a> {
 
     /// Gives an error from a visitor (no position yet) the current position.
     pub(super) fn fix(&self, err: Error) -> Error {
-        if err.line() == 0 {
+        if !err.has_position() {
             self.error_at(&err.to_string(), self.i)
         } else {
             err

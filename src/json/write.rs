@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use serde::ser::{self, Impossible, Serialize};
-use serde_json::Error;
+use super::Error;
 
 type Result<T> = std::result::Result<T, Error>;
 

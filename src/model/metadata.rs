@@ -34,7 +34,7 @@ impl ModelMetadata {
 
     /// The metadata as compact JSON (`training` spliced in as it is).
     pub fn to_json(&self) -> Result<String, ModelError> {
-        let text = |e: serde_json::Error| invalid(e.to_string());
+        let text = |e: crate::json::Error| invalid(e.to_string());
         self.validate()?;
         Ok(format!(
             r#"{{"name":{},"spec":{},"training":{}}}"#,
@@ -50,7 +50,7 @@ impl ModelMetadata {
         let members = json::members(text).ok_or_else(|| invalid("metadata is not an object"))?;
         let (mut name, mut spec, mut training) = (None, None, None);
         for (key, raw) in members {
-            let field = |e: serde_json::Error| invalid(format!("field `{key}`: {e}"));
+            let field = |e: crate::json::Error| invalid(format!("field `{key}`: {e}"));
             match key.as_str() {
                 "name" => name = Some(json::from_str::<String>(raw).map_err(field)?),
                 "spec" => spec = Some(json::from_str::<FeatureSpec>(raw).map_err(field)?),

@@ -116,7 +116,7 @@ impl QuestionBank {
         quiz: &QuizConfig,
         seed: u64,
     ) -> Result<Self, QuizError> {
-        let malformed = |e: serde_json::Error| QuizError::MalformedBank(e.to_string());
+        let malformed = |e: crate::json::Error| QuizError::MalformedBank(e.to_string());
         // One pass validates the text and reads the version; the products are then parsed
         // straight from the text.
         let version = crate::json::version(json).map_err(malformed)?;
