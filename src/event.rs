@@ -150,7 +150,8 @@ impl RawAttributeValue {
     fn into_text(self) -> String {
         match self {
             RawAttributeValue::Text(s) => s,
-            RawAttributeValue::Number(n) => n.to_string(),
+            // As `{}` writes it (`42`, `42.5`), via the wasm's one float formatter.
+            RawAttributeValue::Number(n) => crate::text::Float(n).to_string(),
             RawAttributeValue::Flag(b) => b.to_string(),
         }
     }

@@ -93,6 +93,23 @@ impl fmt::Display for Float {
     }
 }
 
+/// Displays an amount with two decimals (`49.90`), as `{:.2}` does for the amounts a profile
+/// holds (finite, below 10^13), without core's exact float formatting in the wasm. Exact
+/// halves of a cent round up where `{:.2}` rounds them to even.
+pub struct Cents(pub f64);
+
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cents = (self.0 * 100.0).round();
+        if !(cents.is_finite() && cents.abs() < 1e15) {
+            return Float(self.0).fmt(f);
+        }
+        let sign = if cents < 0.0 { "-" } else { "" };
+        let cents = cents.abs() as u64;
+        write!(f, "{sign}{}.{:02}", cents / 100, cents % 100)
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod host {
     pub fn lowercase(text: &str) -> String {
@@ -122,7 +139,20 @@ mod tests {
         }
     }
 
+    #[test]
+    fn cents_are_two_decimals() {
+        for (v, text) in [(49.9, "49.90"), (0.0, "0.00"), (1234.567, "1234.57"), (0.004, "0.00")] {
+            assert_eq!(Cents(v).to_string(), text);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn cents_match_core_away_from_exact_halves(whole in 0u64..10_000_000, cents in 0u64..100, jitter in -0.3f64..0.3) {
+            let v = whole as f64 + (cents as f64 + jitter) / 100.0;
+            prop_assert_eq!(Cents(v).to_string(), format!("{v:.2}"));
+        }
+
         #[test]
         fn any_float_displays_as_core_does(bits in any::<u64>(), small in -1e6f64..1e6) {
             for v in [f64::from_bits(bits), small] {

@@ -215,10 +215,14 @@ fn sentences(s: &ProfileSummary) -> Vec<String> {
     }
     match (&s.price.band, s.price.typical) {
         (Some(band), Some(p)) => out.push(format!(
-            "You usually shop in the {band} range (typically around {p:.2})."
+            "You usually shop in the {band} range (typically around {}).",
+            crate::text::Cents(p)
         )),
         (Some(band), None) => out.push(format!("You usually shop in the {band} range.")),
-        (None, Some(p)) => out.push(format!("Your typical price is around {p:.2}.")),
+        (None, Some(p)) => out.push(format!(
+            "Your typical price is around {}.",
+            crate::text::Cents(p)
+        )),
         (None, None) => {}
     }
     let l = &s.lifecycle;
