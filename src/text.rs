@@ -132,8 +132,24 @@ mod tests {
     #[test]
     fn floats_display_as_core_does() {
         for v in [
-            0.0, -0.0, 1.0, -1.5, 0.1, 1e21, 1e-7, 123456.789, 5e-324, f64::MAX, f64::MIN_POSITIVE,
-            f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 100.0, 0.000123, 1e16, 1.5e17,
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            0.1,
+            1e21,
+            1e-7,
+            123456.789,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            100.0,
+            0.000123,
+            1e16,
+            1.5e17,
         ] {
             assert_eq!(Float(v).to_string(), format!("{v}"), "{v:e}");
         }
@@ -141,7 +157,12 @@ mod tests {
 
     #[test]
     fn cents_are_two_decimals() {
-        for (v, text) in [(49.9, "49.90"), (0.0, "0.00"), (1234.567, "1234.57"), (0.004, "0.00")] {
+        for (v, text) in [
+            (49.9, "49.90"),
+            (0.0, "0.00"),
+            (1234.567, "1234.57"),
+            (0.004, "0.00"),
+        ] {
             assert_eq!(Cents(v).to_string(), text);
         }
     }

@@ -9,11 +9,11 @@
 //! The accepted JSON, the values and the error messages (with their line and column) are
 //! serde_json's.
 
+use super::Error;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess,
     Unexpected, VariantAccess, Visitor,
 };
-use super::Error;
 
 use super::read::{Code, Number, Reader};
 

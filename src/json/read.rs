@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use serde::de::{self, Expected, Unexpected};
 use super::Error;
+use serde::de::{self, Expected, Unexpected};
 
 /// serde_json's nesting limit.
 const MAX_DEPTH: u8 = 128;

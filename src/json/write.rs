@@ -8,8 +8,8 @@
 
 use std::fmt::Write as _;
 
-use serde::ser::{self, Impossible, Serialize};
 use super::Error;
+use serde::ser::{self, Impossible, Serialize};
 
 type Result<T> = std::result::Result<T, Error>;
 

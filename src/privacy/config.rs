@@ -66,7 +66,8 @@ impl ReportingConfig {
             && daily_milli as u32 % 50 == 0;
         if !daily_ok {
             return bad(format!(
-                "dailyEpsilon must be a multiple of 0.05 in (0, {MAX_DAILY_EPSILON}]"
+                "dailyEpsilon must be a multiple of 0.05 in (0, {}]",
+                crate::text::Float(MAX_DAILY_EPSILON)
             ));
         }
         let daily_milli = daily_milli as u32;

@@ -215,7 +215,7 @@ pub enum ConfigError {
     /// A retention period is not a positive number of days up to ten years.
     #[error(
         "retention periods must be positive and at most {} days",
-        Retention::MAX_DAYS
+        crate::text::Float(Retention::MAX_DAYS)
     )]
     Retention,
     /// The quiz weight is not a finite number in [0, 100].
@@ -351,6 +351,7 @@ fn contains_word(haystack: &str, needle: &str) -> bool {
     haystack.match_indices(needle).any(|(start, _)| {
         let before = haystack[..start].chars().next_back();
         let after = haystack[start + needle.len()..].chars().next();
-        !before.is_some_and(crate::text::is_word_char) && !after.is_some_and(crate::text::is_word_char)
+        !before.is_some_and(crate::text::is_word_char)
+            && !after.is_some_and(crate::text::is_word_char)
     })
 }

@@ -144,14 +144,14 @@ impl RerankOptions {
         if !(0.0..=1.0).contains(&self.long_tail_boost) {
             return invalid(format!(
                 "longTailBoost must be in [0, 1], got {}",
-                self.long_tail_boost
+                crate::text::Float(self.long_tail_boost)
             ));
         }
         if let Some(d) = &self.diversity {
             if !(0.0..=1.0).contains(&d.lambda) {
                 return invalid(format!(
                     "diversity.lambda must be in [0, 1], got {}",
-                    d.lambda
+                    crate::text::Float(d.lambda)
                 ));
             }
             if !(1..=MAX_DIVERSITY_WINDOW).contains(&d.window) {
@@ -173,7 +173,9 @@ impl RerankOptions {
             ));
         }
         for id in self.pinned.iter().map(|p| &p.id).chain(&self.exclude) {
-            validate_id(id).map_err(|e| RankError::InvalidOption(format!("id {}: {e}", crate::json::quoted(id))))?;
+            validate_id(id).map_err(|e| {
+                RankError::InvalidOption(format!("id {}: {e}", crate::json::quoted(id)))
+            })?;
         }
         if let Some(cap) = &self.max_per_value {
             check_attribute_name("maxPerValue.attribute", &cap.attribute)?;
