@@ -78,7 +78,7 @@ impl fmt::Display for Float {
         let mut out = String::with_capacity(digits.len() + point.unsigned_abs() as usize + 2);
         if point <= 0 {
             out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+            out.extend(std::iter::repeat('0').take(point.unsigned_abs() as usize));
             out.extend(digits.iter().map(|&b| b as char));
         } else {
             let point = point as usize;

@@ -10,7 +10,9 @@ use serde::{de, ser};
 /// ` at line L column C` once the reader has positioned it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    // One pointer wide, as serde_json's error is: `Result<T, Error>` stays small everywhere.
+    // One pointer wide, as serde_json's error is: `Result<T, Error>` stays small everywhere
+    // (a two-word `Box<str>` here cost 11 KB gz across the deserializers).
+    #[allow(clippy::box_collection)]
     message: Box<String>,
 }
 
