@@ -124,7 +124,7 @@ mod host {
 #[cfg(target_arch = "wasm32")]
 use crate::wasm::text as host;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

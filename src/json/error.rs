@@ -111,7 +111,7 @@ impl fmt::Display for Unexpected<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use de::Error as _;
