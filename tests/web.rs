@@ -385,3 +385,27 @@ fn model_loads_reranks_and_a_tampered_one_falls_back() {
         .any(|w| w["code"] == "VITRINE_MODEL_FALLBACK"));
     clear(ns);
 }
+
+/// `vitrine::text` hands non-ASCII text to the browser's Unicode: the results must be those of
+/// Rust's own tables (which the host tests use), final sigma and multi-character mappings included.
+#[wasm_bindgen_test]
+fn text_matching_uses_the_browsers_unicode_exactly_as_rust_would() {
+    use vitrine::text::{is_word_char, lowercase};
+    for text in ["ÉCRU Straße", "ΟΔΟΣ ΣΑ", "İstanbul", "MATERNITÉ", "Ωμέγα"] {
+        assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+    }
+    assert_eq!(lowercase("Plain ASCII"), "plain ascii");
+    for c in ['é', 'ß', 'Ж', '中', '٣', 'Ⅻ'] {
+        assert!(is_word_char(c), "{c}");
+    }
+    for c in ['’', '€', '\u{a0}', '—', '™'] {
+        assert!(!is_word_char(c), "{c}");
+    }
+    // Through the engine: a sensitive value matches a non-ASCII attribute as a whole word.
+    let cfg = vitrine::profile::ProfileConfig {
+        sensitive_values: vec!["maternité".into()],
+        ..Default::default()
+    };
+    assert!(cfg.is_sensitive_value("Robe MATERNITÉ été"));
+    assert!(!cfg.is_sensitive_value("Maternitéx"));
+}
