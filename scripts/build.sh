@@ -5,11 +5,12 @@ source "$(dirname "$0")/lib.sh"
 mkdir -p "$ROOT/target"
 
 # The release bundle rebuilds std for size (optimize_for_size) with panics as bare traps
-# (immediate-abort): no panic messages, locations or formatting machinery in the wasm (-16 KB gz).
+# (immediate-abort): no panic messages, locations or formatting machinery in the wasm (-16 KB gz);
+# location-detail=none drops the caller locations `#[track_caller]` code still carries (-0.4 KB).
 # Both are unstable flags; RUSTC_BOOTSTRAP enables them on the pinned stable toolchain, for this
 # one build only (tests, clippy and native programs use plain stable). See HACKING.md.
 RUSTC_BOOTSTRAP=1 \
-RUSTFLAGS="-C target-feature=+simd128 -Z unstable-options -C panic=immediate-abort --cfg vitrine_optimize_hot" \
+RUSTFLAGS="-C target-feature=+simd128 -Z unstable-options -C panic=immediate-abort -Z location-detail=none --cfg vitrine_optimize_hot" \
 wasm-pack build --target web --release --mode no-install --no-pack \
   --out-dir js/wasm --out-name vitrine "$ROOT" -- \
   -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size \
