@@ -29,10 +29,14 @@ use crate::collections;
 mod names;
 mod parse;
 mod read;
+mod typed;
 mod write;
 pub(crate) use names::names;
 pub use names::variant_index;
 pub use parse::from_str;
+pub use read::Reader;
+pub(crate) use typed::struct_reader;
+pub use typed::{mask, name_index, read_str, Fields, FromJson, FromKey};
 pub use write::to_string;
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).

@@ -1,0 +1,410 @@
+//! Serde-free readers on [`Reader`]: [`FromJson`] for leaf and collection types, and one
+//! non-generic object loop ([`Reader::fields`]) that hand-written struct readers share.
+//!
+//! A derived `Deserialize` compiles, for every struct, a visitor shell, a field-name visitor,
+//! an `Option` temporary and a drop path per field and a `missing_field` ladder: in the wasm
+//! bundle that was most of the deserializer code. A struct read here is one key `match`
+//! writing into a value built up front (its `Default`, or placeholders for required fields),
+//! with the seen and required fields as bitmasks; the loop, the duplicate, unknown and
+//! missing field checks and every error live once in this file.
+//!
+//! The accepted documents, the values and the error messages (with their line and column) are
+//! exactly those of [`from_str`](super::from_str) through the type's serde derive: each
+//! reader follows the calls serde makes on the reader (what is consumed, where errors are
+//! raised and where they get their position), and property tests compare the two
+//! (`typed_tests.rs`). The serde derives stay: native code writes and reads with them, and
+//! they define the format.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use serde::de::{self, Expected, Unexpected};
+use serde_json::Error;
+
+use super::read::{Code, Number, Reader};
+use crate::collections::{VecMap, VecSet};
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// A type read straight from JSON by a hand-written reader, with the values and error
+/// messages of its serde `Deserialize` through [`from_str`](super::from_str).
+pub trait FromJson: Sized {
+    /// Reads one value at the reader.
+    fn read(r: &mut Reader<'_>) -> Result<Self>;
+}
+
+/// A type read from an object key (what serde gives the key's `Deserialize`: a string).
+pub trait FromKey: Sized {
+    /// Converts a key; an error here has no position yet (the enclosing object gives it one).
+    fn from_key(key: &str) -> Result<Self>;
+}
+
+/// Parses `text` as one JSON value of type `T` (whitespace around it allowed), exactly as
+/// [`from_str`](super::from_str) would through `T`'s serde derive.
+pub fn read_str<T: FromJson>(text: &str) -> Result<T> {
+    let mut reader = Reader::new(text);
+    let value = T::read(&mut reader)?;
+    reader.end()?;
+    Ok(value)
+}
+
+/// The bitmask of the `true` entries (struct readers' required fields).
+pub const fn mask(required: &[bool]) -> u64 {
+    let mut bits = 0;
+    let mut i = 0;
+    while i < required.len() {
+        if required[i] {
+            bits |= 1 << i;
+        }
+        i += 1;
+    }
+    bits
+}
+
+/// A struct's fields, as its serde derive names them.
+pub struct Fields {
+    /// `struct Name`, what the derived visitor expects.
+    pub expecting: &'static str,
+    /// The field names, in declaration order (at most 64).
+    pub names: &'static [&'static str],
+    /// Fields that must be present (bit `i` for `names[i]`): neither `Option` nor defaulted.
+    pub required: u64,
+    /// `#[serde(deny_unknown_fields)]`.
+    pub deny_unknown: bool,
+}
+
+impl<'a> Reader<'a> {
+    /// The next object member's key, if another member follows (the reader is then after it).
+    fn member_key(&mut self, first: &mut bool) -> Result<Option<Cow<'a, str>>> {
+        if !self.next_key(first)? {
+            return Ok(None);
+        }
+        self.string().map(Some)
+    }
+
+    /// Reads a struct's object: `member(i, reader)` reads the value of `fields.names[i]`
+    /// (the reader is at it). Duplicate, unknown (when denied) and missing fields are the
+    /// derive's errors.
+    pub fn fields(
+        &mut self,
+        fields: &Fields,
+        member: &mut dyn FnMut(usize, &mut Reader<'a>) -> Result<()>,
+    ) -> Result<()> {
+        self.open(b'{', &fields.expecting)?;
+        match self.fields_body(fields, member) {
+            Ok(()) => self.end_map(),
+            Err(err) => Err(self.end_map_after(err)),
+        }
+    }
+
+    fn fields_body(
+        &mut self,
+        fields: &Fields,
+        member: &mut dyn FnMut(usize, &mut Reader<'a>) -> Result<()>,
+    ) -> Result<()> {
+        let mut first = true;
+        let mut seen = 0u64;
+        while let Some(key) = self.member_key(&mut first)? {
+            match fields.names.iter().position(|name| *name == key) {
+                Some(i) => {
+                    if seen & (1 << i) != 0 {
+                        return Err(de::Error::duplicate_field(fields.names[i]));
+                    }
+                    seen |= 1 << i;
+                    self.colon()?;
+                    member(i, self)?;
+                }
+                None if fields.deny_unknown => {
+                    return Err(de::Error::unknown_field(&key, fields.names));
+                }
+                None => {
+                    self.colon()?;
+                    self.skip()?;
+                }
+            }
+        }
+        let missing = fields.required & !seen;
+        if missing != 0 {
+            let i = missing.trailing_zeros() as usize;
+            return Err(de::Error::missing_field(fields.names[i]));
+        }
+        Ok(())
+    }
+
+    /// Reads a map's object: `member(key, reader)` reads one member's value (after the key,
+    /// before the `:`).
+    pub fn map(
+        &mut self,
+        member: &mut dyn FnMut(&str, &mut Reader<'a>) -> Result<()>,
+    ) -> Result<()> {
+        self.open(b'{', &"a map")?;
+        let mut first = true;
+        let body = loop {
+            match self.member_key(&mut first) {
+                Ok(Some(key)) => {
+                    if let Err(err) = member(&key, self) {
+                        break Err(err);
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(err) => break Err(err),
+            }
+        };
+        match body {
+            Ok(()) => self.end_map(),
+            Err(err) => Err(self.end_map_after(err)),
+        }
+    }
+
+    /// Reads an array: `element(reader)` reads one element (the reader is at it).
+    pub fn seq(
+        &mut self,
+        expecting: &dyn Expected,
+        element: &mut dyn FnMut(&mut Reader<'a>) -> Result<()>,
+    ) -> Result<()> {
+        self.open(b'[', expecting)?;
+        let mut first = true;
+        let body = loop {
+            match self.next_element(&mut first) {
+                Ok(true) => {
+                    if let Err(err) = element(self) {
+                        break Err(err);
+                    }
+                }
+                Ok(false) => break Ok(()),
+                Err(err) => break Err(err),
+            }
+        };
+        match body {
+            Ok(()) => self.end_seq(),
+            Err(err) => Err(self.end_seq_after(err)),
+        }
+    }
+
+    /// A number, for a primitive whose serde visitor expects `expecting`.
+    fn number_for(&mut self, expecting: &'static str) -> Result<Number> {
+        match self.peek() {
+            None => Err(self.peek_error(Code::EofValue)),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.invalid_type(&expecting)),
+        }
+    }
+
+    /// An unsigned integer up to `max` (serde's `u8`…`u64`, `usize` visitors).
+    pub fn unsigned(&mut self, max: u64, expecting: &'static str) -> Result<u64> {
+        let err = match self.number_for(expecting)? {
+            Number::U64(n) if n <= max => return Ok(n),
+            Number::U64(n) => de::Error::invalid_value(Unexpected::Unsigned(n), &expecting),
+            Number::I64(n) => de::Error::invalid_value(Unexpected::Signed(n), &expecting),
+            Number::F64(n) => de::Error::invalid_type(Unexpected::Float(n), &expecting),
+        };
+        Err(self.fix(err))
+    }
+
+    /// Any number as `f64` (serde's `f64` visitor).
+    pub fn float(&mut self, expecting: &'static str) -> Result<f64> {
+        Ok(match self.number_for(expecting)? {
+            Number::U64(n) => n as f64,
+            Number::I64(n) => n as f64,
+            Number::F64(n) => n,
+        })
+    }
+
+    /// A string value (serde's `String` visitor).
+    pub fn text(&mut self) -> Result<Cow<'a, str>> {
+        match self.peek() {
+            None => Err(self.peek_error(Code::EofValue)),
+            Some(b'"') => self.string(),
+            Some(_) => Err(self.invalid_type(&"a string")),
+        }
+    }
+
+    /// A unit variant's name: its index in `names` (`json::names!` enums).
+    pub fn name(&mut self, names: &'static [&'static str]) -> Result<usize> {
+        match self.peek() {
+            None => Err(self.peek_error(Code::EofValue)),
+            Some(b'"') => {
+                let s = self.string()?;
+                name_index(&s, names).map_err(|e| self.fix(e))
+            }
+            Some(_) => Err(self.invalid_type(&"variant identifier")),
+        }
+    }
+
+    /// `null` (consumed) or not, as serde's `deserialize_option` decides.
+    pub fn null(&mut self) -> Result<bool> {
+        if self.peek() == Some(b'n') {
+            self.ident(b"ull")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Reads a value of any type at the reader.
+    pub fn read<T: FromJson>(&mut self) -> Result<T> {
+        T::read(self)
+    }
+}
+
+/// `name`'s position in `names`, or serde's `unknown variant` error.
+pub fn name_index(name: &str, names: &'static [&'static str]) -> Result<usize> {
+    names
+        .iter()
+        .position(|n| *n == name)
+        .ok_or_else(|| de::Error::unknown_variant(name, names))
+}
+
+impl FromJson for bool {
+    fn read(r: &mut Reader<'_>) -> Result<bool> {
+        match r.peek() {
+            None => Err(r.peek_error(Code::EofValue)),
+            Some(b't') => r.ident(b"rue").map(|()| true),
+            Some(b'f') => r.ident(b"alse").map(|()| false),
+            Some(_) => Err(r.invalid_type(&"a boolean")),
+        }
+    }
+}
+
+macro_rules! unsigned {
+    ($($ty:ident),*) => {$(
+        impl FromJson for $ty {
+            fn read(r: &mut Reader<'_>) -> Result<$ty> {
+                r.unsigned($ty::MAX as u64, stringify!($ty)).map(|n| n as $ty)
+            }
+        }
+    )*};
+}
+unsigned!(u8, u16, u32, u64, usize);
+
+impl FromJson for f64 {
+    fn read(r: &mut Reader<'_>) -> Result<f64> {
+        r.float("f64")
+    }
+}
+
+impl FromJson for f32 {
+    /// As serde: integers cast straight to `f32` (not through `f64`).
+    fn read(r: &mut Reader<'_>) -> Result<f32> {
+        Ok(match r.number_for("f32")? {
+            Number::U64(n) => n as f32,
+            Number::I64(n) => n as f32,
+            Number::F64(n) => n as f32,
+        })
+    }
+}
+
+impl FromJson for String {
+    fn read(r: &mut Reader<'_>) -> Result<String> {
+        r.text().map(Cow::into_owned)
+    }
+}
+
+impl FromJson for Rc<str> {
+    fn read(r: &mut Reader<'_>) -> Result<Rc<str>> {
+        r.text().map(|s| Rc::from(&*s))
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn read(r: &mut Reader<'_>) -> Result<Option<T>> {
+        if r.null()? {
+            Ok(None)
+        } else {
+            T::read(r).map(Some)
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn read(r: &mut Reader<'_>) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        r.seq(&"a sequence", &mut |r| {
+            out.push(T::read(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+impl<T: FromJson> FromJson for VecDeque<T> {
+    fn read(r: &mut Reader<'_>) -> Result<VecDeque<T>> {
+        Vec::read(r).map(VecDeque::from)
+    }
+}
+
+impl<T: FromJson + Ord> FromJson for VecSet<T> {
+    fn read(r: &mut Reader<'_>) -> Result<VecSet<T>> {
+        Vec::read(r).map(VecSet::from_values)
+    }
+}
+
+impl<K: FromKey + Ord, V: FromJson> FromJson for VecMap<K, V> {
+    fn read(r: &mut Reader<'_>) -> Result<VecMap<K, V>> {
+        let mut pairs = Vec::new();
+        r.map(&mut |key, r| {
+            let key = K::from_key(key)?;
+            r.colon()?;
+            pairs.push((key, V::read(r)?));
+            Ok(())
+        })?;
+        Ok(VecMap::from_pairs(pairs))
+    }
+}
+
+impl FromKey for String {
+    fn from_key(key: &str) -> Result<String> {
+        Ok(key.to_owned())
+    }
+}
+
+impl FromKey for Rc<str> {
+    fn from_key(key: &str) -> Result<Rc<str>> {
+        Ok(Rc::from(key))
+    }
+}
+
+/// A struct's [`FromJson`] from its field list: the value starts as `$init` (the struct's
+/// `Default` for `#[serde(default)]` structs; placeholders are fine for required fields) and
+/// each member read overwrites its field.
+///
+/// ```ignore
+/// json::struct_reader!(DropRecord, "struct DropRecord", deny_unknown,
+///     DropRecord { at_ms: 0.0, reason: DropReason::Rejected, report_type: ReportKind::Quiz },
+///     { at_ms: "atMs" required, reason: "reason" required, report_type: "reportType" required });
+/// ```
+macro_rules! struct_reader {
+    ($ty:ty, $expecting:literal, $deny:ident, $init:expr,
+     { $($field:ident : $name:literal $($required:ident)?),+ $(,)? }) => {
+        impl $crate::json::FromJson for $ty {
+            fn read(r: &mut $crate::json::Reader<'_>) -> Result<Self, serde_json::Error> {
+                const FIELDS: $crate::json::Fields = $crate::json::Fields {
+                    expecting: $expecting,
+                    names: &[$($name),+],
+                    required: $crate::json::mask(&[$($crate::json::struct_reader!(@required $($required)?)),+]),
+                    deny_unknown: $crate::json::struct_reader!(@deny $deny),
+                };
+                let mut value: $ty = $init;
+                r.fields(&FIELDS, &mut |i, r| {
+                    let mut n = 0usize;
+                    $(
+                        if i == n {
+                            value.$field = r.read()?;
+                            return Ok(());
+                        }
+                        n += 1;
+                    )+
+                    let _ = n;
+                    Ok(())
+                })?;
+                Ok(value)
+            }
+        }
+    };
+    (@required required) => { true };
+    (@required) => { false };
+    (@deny deny_unknown) => { true };
+    (@deny allow_unknown) => { false };
+}
+pub(crate) use struct_reader;
