@@ -408,3 +408,11 @@ macro_rules! struct_reader {
     (@deny allow_unknown) => { false };
 }
 pub(crate) use struct_reader;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "typed_tests.rs"]
+pub(crate) mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "typed_doc_tests.rs"]
+mod doc_tests;
