@@ -182,6 +182,53 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads an array of exactly `len` elements (a tuple, a tuple struct):
+    /// `element(i, reader)` reads element `i`. Fewer elements are serde's `invalid length`
+    /// against `length` (what the visitor reports there), more are trailing characters.
+    pub fn tuple(
+        &mut self,
+        expecting: &'static str,
+        length: &'static str,
+        len: usize,
+        element: &mut dyn FnMut(usize, &mut Reader<'a>) -> Result<()>,
+    ) -> Result<()> {
+        self.open(b'[', &expecting)?;
+        let mut first = true;
+        let mut body = Ok(());
+        for i in 0..len {
+            body = match self.next_element(&mut first) {
+                Ok(true) => element(i, self),
+                Ok(false) => Err(de::Error::invalid_length(i, &length)),
+                Err(err) => Err(err),
+            };
+            if body.is_err() {
+                break;
+            }
+        }
+        match body {
+            Ok(()) => self.end_seq(),
+            Err(err) => Err(self.end_seq_after(err)),
+        }
+    }
+
+    /// Two values in an array, as [`Reader::tuple`] reads them.
+    pub fn pair<A: FromJson + Default, B: FromJson + Default>(
+        &mut self,
+        expecting: &'static str,
+        length: &'static str,
+    ) -> Result<(A, B)> {
+        let mut pair = (A::default(), B::default());
+        self.tuple(expecting, length, 2, &mut |i, r| {
+            if i == 0 {
+                pair.0 = A::read(r)?;
+            } else {
+                pair.1 = B::read(r)?;
+            }
+            Ok(())
+        })?;
+        Ok(pair)
+    }
+
     /// A number, for a primitive whose serde visitor expects `expecting`.
     fn number_for(&mut self, expecting: &'static str) -> Result<Number> {
         match self.peek() {
@@ -314,6 +361,12 @@ impl<T: FromJson> FromJson for Option<T> {
         } else {
             T::read(r).map(Some)
         }
+    }
+}
+
+impl<A: FromJson + Default, B: FromJson + Default> FromJson for (A, B) {
+    fn read(r: &mut Reader<'_>) -> Result<(A, B)> {
+        r.pair("a tuple of size 2", "a tuple of size 2")
     }
 }
 
