@@ -27,6 +27,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use crate::collections;
 
 mod names;
+mod options;
 mod parse;
 mod read;
 mod typed;

@@ -23,6 +23,7 @@ use serde::de::{self, Expected, Unexpected};
 use serde_json::Error;
 
 use super::read::{Code, Number, Reader};
+use super::Scalar;
 use crate::collections::{VecMap, VecSet};
 
 type Result<T> = std::result::Result<T, Error>;
@@ -403,6 +404,36 @@ impl<K: FromKey + Ord, V: FromJson> FromJson for VecMap<K, V> {
             Ok(())
         })?;
         Ok(VecMap::from_pairs(pairs))
+    }
+}
+
+/// Any value, as [`Scalar`]'s serde visitor reads it: scalars kept, arrays and objects read
+/// through (their keys as strings, their values skipped).
+impl FromJson for Scalar {
+    fn read(r: &mut Reader<'_>) -> Result<Scalar> {
+        Ok(match r.peek() {
+            None => return Err(r.peek_error(Code::EofValue)),
+            Some(b'n') => r.ident(b"ull").map(|()| Scalar::Null)?,
+            Some(b't' | b'f') => Scalar::Bool(bool::read(r)?),
+            Some(b'-' | b'0'..=b'9') => match r.number()? {
+                Number::U64(n) => Scalar::U64(n),
+                Number::I64(n) => Scalar::I64(n),
+                Number::F64(n) => Scalar::F64(n),
+            },
+            Some(b'"') => Scalar::Str(r.string()?.into_owned()),
+            Some(b'[') => {
+                r.seq(&"any JSON value", &mut |r| r.skip())?;
+                Scalar::Array
+            }
+            Some(b'{') => {
+                r.map(&mut |_, r| {
+                    r.colon()?;
+                    r.skip()
+                })?;
+                Scalar::Object
+            }
+            Some(_) => return Err(r.peek_error(Code::ExpectedValue)),
+        })
     }
 }
 

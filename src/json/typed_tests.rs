@@ -31,10 +31,18 @@ where
     let text = serde_json::to_string(value).expect("serialises");
     let back = read_str::<T>(&text).ok();
     prop_assert_eq!(back.as_ref(), Some(value), "text: {}", text);
-    agree::<T>(&text)?;
-    let tree: Value = serde_json::from_str(&text).expect("JSON");
+    check_text::<T>(&text, mutations)
+}
+
+/// A document reads the same through both, and so does every mutation of it.
+pub(crate) fn check_text<T>(text: &str, mutations: &[Mutation]) -> Result<(), TestCaseError>
+where
+    T: FromJson + DeserializeOwned + PartialEq + Debug,
+{
+    agree::<T>(text)?;
+    let tree: Value = serde_json::from_str(text).expect("JSON");
     for m in mutations {
-        let mutated = m.apply(&tree, &text);
+        let mutated = m.apply(&tree, text);
         agree::<T>(&mutated)?;
     }
     Ok(())

@@ -65,7 +65,7 @@ fn parse_answer(answer: &str) -> Result<Answer, JsValue> {
 fn parse_rerank_options(options: &str) -> Result<RerankOptions, JsValue> {
     match options.trim() {
         "" | "null" => Ok(RerankOptions::default()),
-        text => crate::json::from_str(text)
+        text => crate::json::read_str(text)
             .map_err(|e| to_js(&RankError::InvalidOption(e.to_string()).into())),
     }
 }
