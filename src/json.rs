@@ -31,13 +31,15 @@ mod options;
 mod parse;
 mod read;
 mod typed;
+mod values;
 mod write;
 pub(crate) use names::names;
 pub use names::variant_index;
 pub use parse::from_str;
 pub use read::Reader;
 pub(crate) use typed::struct_reader;
-pub use typed::{mask, name_index, read_str, Fields, FromJson, FromKey};
+pub use typed::{mask, read_str, Fields, FromJson, FromKey};
+pub use values::{lenient_f32s, lenient_f64, name_index};
 pub use write::to_string;
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
@@ -77,7 +79,7 @@ pub enum Scalar {
 impl Scalar {
     /// Reads one JSON value's text (`None` when it is not JSON).
     pub fn parse(text: &str) -> Option<Scalar> {
-        from_str(text).ok()
+        read_str(text).ok()
     }
 
     /// A non-negative integer, as `Value::as_u64`.
@@ -237,7 +239,7 @@ pub fn members(text: &str) -> Option<Vec<(String, &str)>> {
                 return None;
             }
             let key_end = skip_value(b, i)?;
-            let key: String = from_str(&text[i..key_end]).ok()?;
+            let key: String = read_str(&text[i..key_end]).ok()?;
             i = skip_ws(b, key_end);
             if b.get(i) != Some(&b':') {
                 return None;

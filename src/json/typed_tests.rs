@@ -15,10 +15,11 @@ use crate::json::{from_str, read_str, FromJson};
 /// Ours and the derive's answer for `text`.
 pub(crate) fn agree<T>(text: &str) -> Result<(), TestCaseError>
 where
-    T: FromJson + DeserializeOwned + PartialEq + Debug,
+    T: FromJson + DeserializeOwned + Debug,
 {
-    let ours = read_str::<T>(text).map_err(|e| e.to_string());
-    let theirs = from_str::<T>(text).map_err(|e| e.to_string());
+    // Compared as `Debug` text: NaN equals itself there, and `-0.0` differs from `0.0`.
+    let ours = read_str::<T>(text).map(|v| format!("{v:?}")).map_err(|e| e.to_string());
+    let theirs = from_str::<T>(text).map(|v| format!("{v:?}")).map_err(|e| e.to_string());
     prop_assert_eq!(ours, theirs, "text: {}", text);
     Ok(())
 }
