@@ -7,39 +7,13 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use crate::engine::EngineOptions;
-use crate::json::typed::tests::{agree, check_text, mutations};
+use crate::json::typed::tests::{agree, check_text, mutations, reshape};
 use crate::json::{read_str, FromJson};
 use crate::privacy::config::ReportingConfig;
 use crate::privacy::queue::Backoff;
 use crate::profile::config::{LifecycleConfig, ProfileConfig, Retention};
 use crate::quiz::QuizConfig;
 use crate::rank::options::{Diversity, MaxPerValue, Pin, RerankOptions};
-
-/// A document of `v`'s shape: members dropped, numbers, strings and booleans changed, arrays
-/// shortened, all driven by `rng`.
-fn reshape(v: &Value, rng: &mut impl Iterator<Item = u32>) -> Value {
-    let n = rng.next().unwrap_or(7);
-    match v {
-        Value::Number(x) if x.is_u64() => Value::from(n % 2_000),
-        Value::Number(_) => Value::from(f64::from(n % 4_000) / 8.0),
-        Value::String(_) => Value::from(format!("s{}", n % 5)),
-        Value::Bool(_) => Value::from(n % 2 == 0),
-        Value::Array(a) => {
-            let keep = n as usize % (a.len() + 1);
-            Value::Array(a.iter().take(keep).map(|e| reshape(e, rng)).collect())
-        }
-        Value::Object(o) => {
-            let mut out = serde_json::Map::new();
-            for (k, e) in o {
-                if rng.next().unwrap_or(1) % 4 != 0 {
-                    out.insert(k.clone(), reshape(e, rng));
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Null => Value::Null,
-    }
-}
 
 fn engine_options() -> Value {
     json!({
