@@ -26,6 +26,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use crate::collections;
 
+mod catalog;
 mod event;
 mod names;
 mod options;
