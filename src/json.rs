@@ -46,14 +46,23 @@ pub use write::to_string;
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
 pub fn validate(text: &str) -> Result<(), serde_json::Error> {
-    from_str::<IgnoredAny>(text).map(|_| ())
+    read_str::<Skipped>(text).map(|_| ())
+}
+
+/// A value read through and dropped, as serde's `IgnoredAny` is.
+struct Skipped;
+
+impl FromJson for Skipped {
+    fn read(r: &mut Reader<'_>) -> Result<Skipped, serde_json::Error> {
+        r.skip().map(|()| Skipped)
+    }
 }
 
 /// Validates `text` as JSON and returns its top-level `version` when it is an object whose
 /// `version` is a non-negative integer (`None` otherwise, like `value.get("version")
 /// .and_then(Value::as_u64)`).
 pub fn version(text: &str) -> Result<Option<u64>, serde_json::Error> {
-    from_str::<Peek>(text).map(|peek| peek.0)
+    read_str::<Peek>(text).map(|peek| peek.0)
 }
 
 /// A JSON value's kind, with the scalar kept. Arrays and objects are read through and
@@ -175,7 +184,7 @@ impl<'de> Deserialize<'de> for Scalar {
 }
 
 /// A whole document read through for its top-level `version`.
-struct Peek(Option<u64>);
+pub(crate) struct Peek(pub(crate) Option<u64>);
 
 impl<'de> Visitor<'de> for Peek {
     type Value = Peek;
@@ -220,6 +229,27 @@ impl<'de> Visitor<'de> for Peek {
 impl<'de> Deserialize<'de> for Peek {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(Peek(None))
+    }
+}
+
+/// As [`Peek`]'s serde visitor: an object's `version` read as a [`Scalar`] (the last one
+/// wins), everything else read through.
+impl FromJson for Peek {
+    fn read(r: &mut Reader<'_>) -> Result<Peek, serde_json::Error> {
+        if r.peek() != Some(b'{') {
+            return Scalar::read(r).map(|_| Peek(None));
+        }
+        let mut version = None;
+        r.map(&mut |key, r| {
+            r.colon()?;
+            if key == "version" {
+                version = Scalar::read(r)?.as_u64();
+                Ok(())
+            } else {
+                r.skip()
+            }
+        })?;
+        Ok(Peek(version))
     }
 }
 

@@ -257,7 +257,44 @@ fn leaves_agree_with_serde() {
     }
 }
 
+/// `json::version` and `json::validate` (now on [`FromJson`]) against their serde forms.
+fn peek_agrees(text: &str) -> Result<(), TestCaseError> {
+    let ours = crate::json::version(text).map_err(|e| e.to_string());
+    let theirs = from_str::<crate::json::Peek>(text)
+        .map(|p| p.0)
+        .map_err(|e| e.to_string());
+    prop_assert_eq!(ours, theirs, "text: {}", text);
+    let ours = crate::json::validate(text).map_err(|e| e.to_string());
+    let theirs = from_str::<serde::de::IgnoredAny>(text)
+        .map(drop)
+        .map_err(|e| e.to_string());
+    prop_assert_eq!(ours, theirs, "text: {}", text);
+    Ok(())
+}
+
+#[test]
+fn version_and_validate_agree_with_serde() {
+    for text in [
+        "", "{}", "[]", "1", "1e400", "\"\\ud800\"", r#"{"version":2}"#,
+        r#"{"version":2,"version":"x"}"#, r#"{"version":-1}"#, r#"{"version":1e400}"#,
+        r#"{"a":[1,{"version":3}],"version":4}"#, r#"{"\ud800":1}"#, r#"["\ud800"]"#,
+        r#"{"version":1,}"#, "[1,]", r#"{"a" 1}"#, "{\"version\":1} x",
+    ] {
+        peek_agrees(text).unwrap();
+    }
+}
+
 proptest! {
+    #[test]
+    fn version_agrees_on_mutated_documents(v in any::<u32>(), m in mutations()) {
+        let text = format!(r#"{{"version":{v},"items":[{{"a":"\u00e9","b":[1.5,null]}}]}}"#);
+        let tree: Value = serde_json::from_str(&text).unwrap();
+        peek_agrees(&text)?;
+        for m in &m {
+            peek_agrees(&m.apply(&tree, &text))?;
+        }
+    }
+
     #[test]
     fn collections_agree_with_serde(v in prop::collection::vec(any::<u32>(), 0..6),
                                     m in mutations()) {
