@@ -82,7 +82,9 @@ impl<T> IntoIterator for VecSet<T> {
 impl<T: Ord> VecSet<T> {
     /// Builds a set from values in any order (what its `Deserialize` does).
     pub(crate) fn from_values(values: Vec<T>) -> Self {
-        VecSet(VecMap::from_pairs(values.into_iter().map(|v| (v, ())).collect()))
+        VecSet(VecMap::from_pairs(
+            values.into_iter().map(|v| (v, ())).collect(),
+        ))
     }
 }
 

@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 
-use crate::json::typed::tests::{agree, check, check_text, mutations};
 use crate::event::EventKind;
+use crate::json::typed::tests::{agree, check, check_text, mutations};
 use crate::product::Candidate;
 use crate::profile::activity::PriceStats;
 use crate::profile::coverage::{Depth, Engagement};
@@ -20,17 +20,38 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn session() -> impl Strategy<Value = Session> {
-    let item = (text(), float(), prop::collection::vec((text(), text()), 0..3))
-        .prop_map(|(id, at_ms, attributes)| SessionItem { id, at_ms, attributes });
-    (float(), float(), prop::collection::vec(item, 0..3)).prop_map(|(started_ms, last_ms, items)| {
-        Session { started_ms, last_ms, items }
-    })
+    let item = (
+        text(),
+        float(),
+        prop::collection::vec((text(), text()), 0..3),
+    )
+        .prop_map(|(id, at_ms, attributes)| SessionItem {
+            id,
+            at_ms,
+            attributes,
+        });
+    (float(), float(), prop::collection::vec(item, 0..3)).prop_map(
+        |(started_ms, last_ms, items)| Session {
+            started_ms,
+            last_ms,
+            items,
+        },
+    )
 }
 
 fn recent() -> impl Strategy<Value = RecentItem> {
-    (text(), prop::sample::select(EventKind::ALL.to_vec()), float(), any::<bool>()).prop_map(
-        |(id, kind, at_ms, sensitive)| RecentItem { id, kind, at_ms, sensitive },
+    (
+        text(),
+        prop::sample::select(EventKind::ALL.to_vec()),
+        float(),
+        any::<bool>(),
     )
+        .prop_map(|(id, kind, at_ms, sensitive)| RecentItem {
+            id,
+            kind,
+            at_ms,
+            sensitive,
+        })
 }
 
 fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
@@ -40,11 +61,14 @@ fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
         prop::option::of(float()),
         prop::collection::vec(("[a-c]{1,2}", text()), 0..3),
         prop::option::of(float()),
-        prop::option::of(prop::collection::vec((-64i32..64).prop_map(|n| n as f32 / 4.0), 0..4)),
+        prop::option::of(prop::collection::vec(
+            (-64i32..64).prop_map(|n| n as f32 / 4.0),
+            0..4,
+        )),
         prop::option::of(any::<bool>()),
     )
-        .prop_map(|(id, server_rank, server_score, attrs, price, embedding, in_stock)| {
-            Candidate {
+        .prop_map(
+            |(id, server_rank, server_score, attrs, price, embedding, in_stock)| Candidate {
                 id,
                 server_rank,
                 server_score,
@@ -52,8 +76,8 @@ fn candidates() -> impl Strategy<Value = Vec<Candidate>> {
                 price,
                 embedding,
                 in_stock,
-            }
-        });
+            },
+        );
     prop::collection::vec(one, 0..3)
 }
 

@@ -225,7 +225,6 @@ impl<'a> Reader<'a> {
         })?;
         Ok(pair)
     }
-
 }
 
 /// A struct's [`FromJson`] from its field list: the value starts as `$init` (the struct's

@@ -22,7 +22,10 @@ use crate::quiz::state::{Answer, AnsweredQuestion, QuizState};
 /// Floats that print and read back exactly (the reader is serde_json's without
 /// `float_roundtrip`, so arbitrary floats may not).
 fn float() -> impl Strategy<Value = f64> {
-    prop_oneof![(-1_000_000i64..1_000_000).prop_map(|n| n as f64 / 8.0), Just(1.7e12)]
+    prop_oneof![
+        (-1_000_000i64..1_000_000).prop_map(|n| n as f64 / 8.0),
+        Just(1.7e12)
+    ]
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -50,18 +53,36 @@ fn drop_reason() -> impl Strategy<Value = DropReason> {
 }
 
 fn ledger() -> impl Strategy<Value = Ledger> {
-    let entry = (float(), any::<bool>(), report_kind(), "[0-9a-f]{0,32}", text(), float())
-        .prop_map(|(at_ms, m, report_type, report_id, payload, epsilon)| LedgerEntry {
-            at_ms,
-            purpose: if m { Purpose::Measurement } else { Purpose::Personalization },
-            report_type,
-            report_id,
-            payload,
-            epsilon,
+    let entry = (
+        float(),
+        any::<bool>(),
+        report_kind(),
+        "[0-9a-f]{0,32}",
+        text(),
+        float(),
+    )
+        .prop_map(
+            |(at_ms, m, report_type, report_id, payload, epsilon)| LedgerEntry {
+                at_ms,
+                purpose: if m {
+                    Purpose::Measurement
+                } else {
+                    Purpose::Personalization
+                },
+                report_type,
+                report_id,
+                payload,
+                epsilon,
+            },
+        );
+    let record =
+        (float(), drop_reason(), report_kind()).prop_map(|(at_ms, reason, report_type)| {
+            DropRecord {
+                at_ms,
+                reason,
+                report_type,
+            }
         });
-    let record = (float(), drop_reason(), report_kind()).prop_map(|(at_ms, reason, report_type)| {
-        DropRecord { at_ms, reason, report_type }
-    });
     (
         any::<u32>(),
         prop::collection::vec(entry, 0..3),
@@ -89,14 +110,18 @@ fn queue() -> impl Strategy<Value = ReportQueue> {
             payload,
         },
     );
-    (any::<u32>(), prop::collection::vec(item, 0..3), any::<u32>(), float()).prop_map(
-        |(version, items, failures, next_attempt_ms)| ReportQueue {
+    (
+        any::<u32>(),
+        prop::collection::vec(item, 0..3),
+        any::<u32>(),
+        float(),
+    )
+        .prop_map(|(version, items, failures, next_attempt_ms)| ReportQueue {
             version,
             items,
             failures,
             next_attempt_ms,
-        },
-    )
+        })
 }
 
 fn quiz() -> impl Strategy<Value = QuizState> {
@@ -108,21 +133,23 @@ fn quiz() -> impl Strategy<Value = QuizState> {
         prop::sample::select(vec![Answer::Like, Answer::Dislike, Answer::Skip]),
         float(),
     )
-        .prop_map(|(product_id, name, image, features, answer, at_ms)| AnsweredQuestion {
-            product_id,
-            name,
-            image,
-            features,
-            answer,
-            at_ms,
-        });
+        .prop_map(
+            |(product_id, name, image, features, answer, at_ms)| AnsweredQuestion {
+                product_id,
+                name,
+                image,
+                features,
+                answer,
+                at_ms,
+            },
+        );
     (
         (any::<u32>(), text(), any::<u32>(), any::<u32>()),
         (float(), float(), float(), float(), any::<bool>()),
         prop::collection::vec(answer, 0..3),
     )
-        .prop_map(|((version, bank_id, seed, max), (s, u, e, c, finished), answers)| {
-            QuizState {
+        .prop_map(
+            |((version, bank_id, seed, max), (s, u, e, c, finished), answers)| QuizState {
                 version,
                 bank_id,
                 seed,
@@ -133,8 +160,8 @@ fn quiz() -> impl Strategy<Value = QuizState> {
                 confidence: c,
                 finished,
                 answers,
-            }
-        })
+            },
+        )
 }
 
 fn memory() -> impl Strategy<Value = ItemMemory> {
@@ -142,8 +169,13 @@ fn memory() -> impl Strategy<Value = ItemMemory> {
         prop::collection::vec(("[a-d]{0,2}", float(), float()), 0..3)
             .prop_map(|v| v.into_iter().map(|(k, w, t)| (k, Decayed(w, t))).collect())
     };
-    let item = ("[a-z0-9]{0,4}", attributes(), prop::option::of(float()))
-        .prop_map(|(id, attributes, price)| SessionItem { id, attributes, price });
+    let item = ("[a-z0-9]{0,4}", attributes(), prop::option::of(float())).prop_map(
+        |(id, attributes, price)| SessionItem {
+            id,
+            attributes,
+            price,
+        },
+    );
     (
         any::<u32>(),
         decayed(),
@@ -151,13 +183,19 @@ fn memory() -> impl Strategy<Value = ItemMemory> {
         prop::collection::vec(item, 0..3),
         (float(), float(), float()),
     )
-        .prop_map(|(version, items, groups, session, (log_mass, weight, at_ms))| ItemMemory {
-            version,
-            items,
-            groups,
-            session,
-            price: PriceMean { log_mass, weight, at_ms },
-        })
+        .prop_map(
+            |(version, items, groups, session, (log_mass, weight, at_ms))| ItemMemory {
+                version,
+                items,
+                groups,
+                session,
+                price: PriceMean {
+                    log_mass,
+                    weight,
+                    at_ms,
+                },
+            },
+        )
 }
 
 fn measurement() -> impl Strategy<Value = MeasurementState> {
@@ -167,12 +205,14 @@ fn measurement() -> impl Strategy<Value = MeasurementState> {
         prop::option::of(text()),
         prop::collection::vec(text(), 0..3),
     )
-        .prop_map(|(version, quiz_reported, experiment, days)| MeasurementState {
-            version,
-            quiz_reported,
-            experiment,
-            days,
-        })
+        .prop_map(
+            |(version, quiz_reported, experiment, days)| MeasurementState {
+                version,
+                quiz_reported,
+                experiment,
+                days,
+            },
+        )
 }
 
 fn budget() -> impl Strategy<Value = EpsilonBudget> {

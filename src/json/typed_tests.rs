@@ -18,8 +18,12 @@ where
     T: FromJson + DeserializeOwned + Debug,
 {
     // Compared as `Debug` text: NaN equals itself there, and `-0.0` differs from `0.0`.
-    let ours = read_str::<T>(text).map(|v| format!("{v:?}")).map_err(|e| e.to_string());
-    let theirs = from_str::<T>(text).map(|v| format!("{v:?}")).map_err(|e| e.to_string());
+    let ours = read_str::<T>(text)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
+    let theirs = from_str::<T>(text)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
     prop_assert_eq!(ours, theirs, "text: {}", text);
     Ok(())
 }
@@ -118,7 +122,10 @@ pub(crate) fn mutations() -> impl Strategy<Value = Vec<Mutation>> {
         any::<usize>().prop_map(Mutation::Unknown),
         any::<usize>().prop_map(Mutation::Repeat),
         any::<usize>().prop_map(Mutation::Truncate),
-        (any::<usize>(), prop::sample::select(b"\"{}[],:0-ex \\".to_vec()))
+        (
+            any::<usize>(),
+            prop::sample::select(b"\"{}[],:0-ex \\".to_vec())
+        )
             .prop_map(|(n, b)| Mutation::Byte(n, b)),
     ];
     prop::collection::vec(one, 1..8)
@@ -163,10 +170,7 @@ impl Mutation {
 fn census(v: &Value) -> (usize, usize, usize) {
     match v {
         Value::Array(a) => a.iter().map(census).fold((1, 0, 0), add),
-        Value::Object(o) => o
-            .values()
-            .map(census)
-            .fold((1, 1, o.len()), add),
+        Value::Object(o) => o.values().map(census).fold((1, 1, o.len()), add),
         _ => (1, 0, 0),
     }
 }
@@ -236,8 +240,23 @@ fn write(v: &Value, m: &Mutation, target: usize, c: &mut (usize, usize, usize), 
 #[test]
 fn leaves_agree_with_serde() {
     for text in [
-        "1", "-1", "1.5", "4294967295", "4294967296", "\"x\"", "null", "true", "[]", "{}", "",
-        "1e400", "01", "-", "\"\\u12\"", "[1,]", "{\"a\":1}",
+        "1",
+        "-1",
+        "1.5",
+        "4294967295",
+        "4294967296",
+        "\"x\"",
+        "null",
+        "true",
+        "[]",
+        "{}",
+        "",
+        "1e400",
+        "01",
+        "-",
+        "\"\\u12\"",
+        "[1,]",
+        "{\"a\":1}",
     ] {
         agree::<u32>(text).unwrap();
         agree::<u8>(text).unwrap();
@@ -252,8 +271,7 @@ fn leaves_agree_with_serde() {
         agree::<std::collections::VecDeque<String>>(text).unwrap();
         agree::<crate::collections::VecSet<String>>(text).unwrap();
         agree::<crate::collections::VecMap<String, f64>>(text).unwrap();
-        agree::<crate::collections::VecMap<crate::privacy::ledger::DropReason, u64>>(text)
-            .unwrap();
+        agree::<crate::collections::VecMap<crate::privacy::ledger::DropReason, u64>>(text).unwrap();
     }
 }
 
@@ -275,10 +293,23 @@ fn peek_agrees(text: &str) -> Result<(), TestCaseError> {
 #[test]
 fn version_and_validate_agree_with_serde() {
     for text in [
-        "", "{}", "[]", "1", "1e400", "\"\\ud800\"", r#"{"version":2}"#,
-        r#"{"version":2,"version":"x"}"#, r#"{"version":-1}"#, r#"{"version":1e400}"#,
-        r#"{"a":[1,{"version":3}],"version":4}"#, r#"{"\ud800":1}"#, r#"["\ud800"]"#,
-        r#"{"version":1,}"#, "[1,]", r#"{"a" 1}"#, "{\"version\":1} x",
+        "",
+        "{}",
+        "[]",
+        "1",
+        "1e400",
+        "\"\\ud800\"",
+        r#"{"version":2}"#,
+        r#"{"version":2,"version":"x"}"#,
+        r#"{"version":-1}"#,
+        r#"{"version":1e400}"#,
+        r#"{"a":[1,{"version":3}],"version":4}"#,
+        r#"{"\ud800":1}"#,
+        r#"["\ud800"]"#,
+        r#"{"version":1,}"#,
+        "[1,]",
+        r#"{"a" 1}"#,
+        "{\"version\":1} x",
     ] {
         peek_agrees(text).unwrap();
     }

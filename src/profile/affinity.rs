@@ -19,7 +19,10 @@ pub struct Decayed(pub f64, pub f64);
 /// A tuple struct reads as an array of its fields.
 impl crate::json::FromJson for Decayed {
     fn read(r: &mut crate::json::Reader<'_>) -> Result<Decayed, serde_json::Error> {
-        let (weight, at) = r.pair("tuple struct Decayed", "tuple struct Decayed with 2 elements")?;
+        let (weight, at) = r.pair(
+            "tuple struct Decayed",
+            "tuple struct Decayed with 2 elements",
+        )?;
         Ok(Decayed(weight, at))
     }
 }

@@ -110,11 +110,7 @@ impl Reader {
         }
     }
 
-    fn nested<T: FromJson>(
-        &mut self,
-        raw: &str,
-        key: &str,
-    ) -> Vec<(String, Vec<(String, T)>)> {
+    fn nested<T: FromJson>(&mut self, raw: &str, key: &str) -> Vec<(String, Vec<(String, T)>)> {
         let Some(outer) = json::members(raw) else {
             self.wrong(&[key]);
             return Vec::new();
