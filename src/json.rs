@@ -16,9 +16,11 @@
 //! Members come back sorted by key, a repeated key keeping its last value: the order and
 //! semantics of a `Value` object, so readers behave exactly as they did.
 //!
-//! [`from_str`] is serde_json's `from_str` with structs read from objects only: every
-//! wasm-side parse goes through it, so each type has one deserializer and no struct's array
-//! form is compiled.
+//! [`from_str`] is serde_json's `from_str` with structs read from objects only, on Vitrine's
+//! own lexer. The wasm build parses with [`read_str`] instead: serde-free [`FromJson`]
+//! readers on the same lexer, with the same values and error messages as the serde derives
+//! (which stay, define the format and serve native code), so no derived visitor is
+//! compiled there.
 
 use std::fmt;
 
