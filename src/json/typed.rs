@@ -1,5 +1,7 @@
-//! Serde-free readers on [`Reader`]: [`FromJson`] for leaf and collection types, and one
-//! non-generic object loop ([`Reader::fields`]) that hand-written struct readers share.
+//! Serde-free readers on [`Reader`]: the [`FromJson`] trait, [`read_str`], and the
+//! non-generic object, map and array loops ([`Reader::fields`], `map`, `seq`, `tuple`) that
+//! the struct readers ([`struct_reader!`]) and the leaf and collection readers
+//! (`values.rs`) share.
 //!
 //! A derived `Deserialize` compiles, for every struct, a visitor shell, a field-name visitor,
 //! an `Option` temporary and a drop path per field and a `missing_field` ladder: in the wasm
@@ -12,7 +14,7 @@
 //! exactly those of [`from_str`](super::from_str) through the type's serde derive: each
 //! reader follows the calls serde makes on the reader (what is consumed, where errors are
 //! raised and where they get their position), and property tests compare the two
-//! (`typed_tests.rs`). The serde derives stay: native code writes and reads with them, and
+//! (`typed_tests.rs` and the other `*_tests.rs` here). The serde derives stay: native code writes and reads with them, and
 //! they define the format.
 
 use std::borrow::Cow;
@@ -248,6 +250,8 @@ macro_rules! struct_reader {
                     required: $crate::json::mask(&[$($crate::json::struct_reader!(@required $($required)?)),+]),
                     deny_unknown: $crate::json::struct_reader!(@deny $deny),
                 };
+                // The seen and required fields are bits of a `u64`.
+                const _: () = assert!(FIELDS.names.len() <= 64);
                 let mut value: $ty = $init;
                 r.fields(&FIELDS, &mut |i, r| {
                     let mut n = 0usize;
