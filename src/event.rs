@@ -238,7 +238,7 @@ impl Event {
     /// Parses and validates an event from JSON text.
     pub fn from_json(json: &str, now_ms: f64) -> Result<Event, EventError> {
         let raw: RawEvent =
-            crate::json::from_str(json).map_err(|e| EventError::Malformed(e.to_string()))?;
+            crate::json::read_str(json).map_err(|e| EventError::Malformed(e.to_string()))?;
         Event::validate(raw, now_ms)
     }
 

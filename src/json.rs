@@ -16,9 +16,11 @@
 //! Members come back sorted by key, a repeated key keeping its last value: the order and
 //! semantics of a `Value` object, so readers behave exactly as they did.
 //!
-//! [`from_str`] is serde_json's `from_str` with structs read from objects only: every
-//! wasm-side parse goes through it, so each type has one deserializer and no struct's array
-//! form is compiled.
+//! [`from_str`] is serde_json's `from_str` with structs read from objects only, on Vitrine's
+//! own lexer. The wasm build parses with [`read_str`] instead: serde-free [`FromJson`]
+//! readers on the same lexer, with the same values and error messages as the serde derives
+//! (which stay, define the format and serve native code), so no derived visitor is
+//! compiled there.
 
 use std::fmt;
 
@@ -26,15 +28,24 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 
 use crate::collections;
 
+mod catalog;
 mod error;
+mod event;
 mod names;
+mod options;
 mod parse;
 mod read;
+mod typed;
+mod values;
 mod write;
 pub use error::Error;
 pub(crate) use names::names;
 pub use names::variant_index;
 pub use parse::from_str;
+pub use read::Reader;
+pub(crate) use typed::struct_reader;
+pub use typed::{mask, read_str, Fields, FromJson, FromKey};
+pub use values::{lenient_f32s, lenient_f64, name_index};
 pub use write::to_string;
 
 /// `value` as JSON text, for error messages (quoted, escaped strings; `[..]` lists). Cheaper
@@ -45,14 +56,23 @@ pub fn quoted<T: serde::Serialize + ?Sized>(value: &T) -> String {
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
 pub fn validate(text: &str) -> Result<(), Error> {
-    from_str::<IgnoredAny>(text).map(|_| ())
+    read_str::<Skipped>(text).map(|_| ())
+}
+
+/// A value read through and dropped, as serde's `IgnoredAny` is.
+struct Skipped;
+
+impl FromJson for Skipped {
+    fn read(r: &mut Reader<'_>) -> Result<Skipped, Error> {
+        r.skip().map(|()| Skipped)
+    }
 }
 
 /// Validates `text` as JSON and returns its top-level `version` when it is an object whose
 /// `version` is a non-negative integer (`None` otherwise, like `value.get("version")
 /// .and_then(Value::as_u64)`).
 pub fn version(text: &str) -> Result<Option<u64>, Error> {
-    from_str::<Peek>(text).map(|peek| peek.0)
+    read_str::<Peek>(text).map(|peek| peek.0)
 }
 
 /// A JSON value's kind, with the scalar kept. Arrays and objects are read through and
@@ -80,7 +100,7 @@ pub enum Scalar {
 impl Scalar {
     /// Reads one JSON value's text (`None` when it is not JSON).
     pub fn parse(text: &str) -> Option<Scalar> {
-        from_str(text).ok()
+        read_str(text).ok()
     }
 
     /// A non-negative integer, as `Value::as_u64`.
@@ -174,7 +194,7 @@ impl<'de> Deserialize<'de> for Scalar {
 }
 
 /// A whole document read through for its top-level `version`.
-struct Peek(Option<u64>);
+pub(crate) struct Peek(pub(crate) Option<u64>);
 
 impl<'de> Visitor<'de> for Peek {
     type Value = Peek;
@@ -222,6 +242,27 @@ impl<'de> Deserialize<'de> for Peek {
     }
 }
 
+/// As [`Peek`]'s serde visitor: an object's `version` read as a [`Scalar`] (the last one
+/// wins), everything else read through.
+impl FromJson for Peek {
+    fn read(r: &mut Reader<'_>) -> Result<Peek, crate::json::Error> {
+        if r.peek() != Some(b'{') {
+            return Scalar::read(r).map(|_| Peek(None));
+        }
+        let mut version = None;
+        r.map(&mut |key, r| {
+            r.colon()?;
+            if key == "version" {
+                version = Scalar::read(r)?.as_u64();
+                Ok(())
+            } else {
+                r.skip()
+            }
+        })?;
+        Ok(Peek(version))
+    }
+}
+
 /// The members of the JSON object `text` as `(key, raw value text)`, sorted by key, a repeated
 /// key keeping its last value. `None` when `text` is not an object. `text` must already be
 /// valid JSON (see [`validate`]): the split only finds where values start and end, and each
@@ -240,7 +281,7 @@ pub fn members(text: &str) -> Option<Vec<(String, &str)>> {
                 return None;
             }
             let key_end = skip_value(b, i)?;
-            let key: String = from_str(&text[i..key_end]).ok()?;
+            let key: String = read_str(&text[i..key_end]).ok()?;
             i = skip_ws(b, key_end);
             if b.get(i) != Some(&b':') {
                 return None;

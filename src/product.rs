@@ -140,6 +140,22 @@ pub struct Candidate {
     pub in_stock: Option<bool>,
 }
 
+// Serde-free reader (the wasm build's; same documents, values and errors as the derive).
+crate::json::struct_reader!(Candidate, "struct Candidate", allow_unknown,
+    Candidate {
+        id: String::new(),
+        server_rank: None,
+        server_score: None,
+        attributes: Attributes::new(),
+        price: None,
+        embedding: None,
+        in_stock: None,
+    },
+    { id: "id" required, server_rank: "serverRank",
+      server_score: "serverScore" => crate::json::lenient_f64, attributes: "attributes",
+      price: "price" => crate::json::lenient_f64,
+      embedding: "embedding" => crate::json::lenient_f32s, in_stock: "inStock" });
+
 impl Candidate {
     /// Validates id, attributes and price; server score and embedding must be finite.
     pub fn validate(&self) -> Result<(), ProductError> {

@@ -111,7 +111,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Builds a map from pairs in any order; a repeated key keeps its last value.
-    pub(super) fn from_pairs(mut entries: Vec<(K, V)>) -> Self {
+    pub(crate) fn from_pairs(mut entries: Vec<(K, V)>) -> Self {
         let sorted = entries.windows(2).all(|w| w[0].0 < w[1].0);
         if !sorted {
             sort_by(&mut entries, |a, b| a.0.cmp(&b.0));

@@ -79,6 +79,15 @@ impl<T> IntoIterator for VecSet<T> {
     }
 }
 
+impl<T: Ord> VecSet<T> {
+    /// Builds a set from values in any order (what its `Deserialize` does).
+    pub(crate) fn from_values(values: Vec<T>) -> Self {
+        VecSet(VecMap::from_pairs(
+            values.into_iter().map(|v| (v, ())).collect(),
+        ))
+    }
+}
+
 impl<T: Ord> FromIterator<T> for VecSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
         VecSet(iter.into_iter().map(|k| (k, ())).collect())

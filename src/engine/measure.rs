@@ -152,9 +152,18 @@ pub struct MeasurementState {
     pub days: Vec<String>,
 }
 
+// Serde-free reader (the wasm build's; same documents, values and errors as the derive).
+crate::json::struct_reader!(MeasurementState, "struct MeasurementState", deny_unknown,
+    MeasurementState::default(),
+    { version: "version", quiz_reported: "quizReported", experiment: "experiment",
+      days: "days" });
+
 impl Versioned for MeasurementState {
     const DOC: &'static str = "measurement";
     const VERSION: u32 = MEASUREMENT_VERSION;
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::json::read_str(text).map_err(|e| e.to_string())
+    }
 
     fn repair(&mut self, now_ms: f64) -> usize {
         let before = self.days.len() + usize::from(self.experiment.is_some());

@@ -87,7 +87,7 @@ impl EngineOptions {
     pub fn from_json(json: &str) -> Result<Self, Error> {
         let options: EngineOptions = match json.trim() {
             "" | "null" | "undefined" => EngineOptions::default(),
-            text => crate::json::from_str(text).map_err(|e| Error::Options(e.to_string()))?,
+            text => crate::json::read_str(text).map_err(|e| Error::Options(e.to_string()))?,
         };
         options.validate()?;
         Ok(options)
@@ -290,7 +290,7 @@ impl Engine {
         let options: RerankOptions = match options.trim() {
             "" | "null" => RerankOptions::default(),
             text => {
-                crate::json::from_str(text).map_err(|e| RankError::InvalidOption(e.to_string()))?
+                crate::json::read_str(text).map_err(|e| RankError::InvalidOption(e.to_string()))?
             }
         };
         self.rerank(rank::parse_candidates(candidates)?, &options, now_ms)

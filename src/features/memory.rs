@@ -248,9 +248,29 @@ impl ItemMemory {
     }
 }
 
+// Serde-free readers (the wasm build's; same documents, values and errors as the derives).
+crate::json::struct_reader!(SessionItem, "struct SessionItem", allow_unknown,
+    SessionItem { id: String::new(), attributes: Attributes::new(), price: None },
+    { id: "id" required, attributes: "attributes" required, price: "price" });
+crate::json::struct_reader!(PriceMean, "struct PriceMean", allow_unknown, PriceMean::default(),
+    { log_mass: "logMass" required, weight: "weight" required, at_ms: "atMs" required });
+crate::json::struct_reader!(ItemMemory, "struct ItemMemory", allow_unknown,
+    ItemMemory {
+        version: 0,
+        items: VecMap::new(),
+        groups: VecMap::new(),
+        session: Vec::new(),
+        price: PriceMean::default(),
+    },
+    { version: "version" required, items: "items" required, groups: "groups" required,
+      session: "session" required, price: "price" required });
+
 impl crate::storage::persist::Versioned for ItemMemory {
     const DOC: &'static str = "memory";
     const VERSION: u32 = MEMORY_VERSION;
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::json::read_str(text).map_err(|e| e.to_string())
+    }
     fn repair(&mut self, _now_ms: f64) -> usize {
         ItemMemory::repair(self)
     }

@@ -63,6 +63,18 @@ macro_rules! names {
             }
         }
 
+        impl $crate::json::FromJson for $ty {
+            fn read(r: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::Error> {
+                Ok(Self::JSON_VARIANTS[r.name(Self::JSON_NAMES)?])
+            }
+        }
+
+        impl $crate::json::FromKey for $ty {
+            fn from_key(key: &str) -> Result<Self, $crate::json::Error> {
+                Ok(Self::JSON_VARIANTS[$crate::json::name_index(key, Self::JSON_NAMES)?])
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let index = $crate::json::variant_index(deserializer, Self::JSON_NAMES)?;

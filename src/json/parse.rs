@@ -40,13 +40,13 @@ impl Number {
 
 impl<'de> Reader<'de> {
     #[inline(never)]
-    fn end_seq_after(&mut self, err: Error) -> Error {
+    pub(super) fn end_seq_after(&mut self, err: Error) -> Error {
         let _ = self.end_seq();
         self.fix(err)
     }
 
     #[inline(never)]
-    fn end_map_after(&mut self, err: Error) -> Error {
+    pub(super) fn end_map_after(&mut self, err: Error) -> Error {
         let _ = self.end_map();
         self.fix(err)
     }

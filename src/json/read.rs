@@ -84,8 +84,9 @@ impl Number {
     }
 }
 
-/// The position in a JSON text.
-pub(super) struct Reader<'a> {
+/// The position in a JSON text: the lexer behind [`from_str`](super::from_str) and the
+/// [`FromJson`](super::FromJson) readers.
+pub struct Reader<'a> {
     text: &'a str,
     pub(super) i: usize,
     depth: u8,

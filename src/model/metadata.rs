@@ -52,8 +52,8 @@ impl ModelMetadata {
         for (key, raw) in members {
             let field = |e: crate::json::Error| invalid(format!("field `{key}`: {e}"));
             match key.as_str() {
-                "name" => name = Some(json::from_str::<String>(raw).map_err(field)?),
-                "spec" => spec = Some(json::from_str::<FeatureSpec>(raw).map_err(field)?),
+                "name" => name = Some(json::read_str::<String>(raw).map_err(field)?),
+                "spec" => spec = Some(json::read_str::<FeatureSpec>(raw).map_err(field)?),
                 "training" => training = Some(raw.to_owned()),
                 _ => {
                     return Err(invalid(format!(

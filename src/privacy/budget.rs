@@ -71,9 +71,16 @@ impl EpsilonBudget {
     }
 }
 
+crate::json::struct_reader!(EpsilonBudget, "struct EpsilonBudget", deny_unknown,
+    EpsilonBudget::default(),
+    { version: "version" required, day: "day" required, spent_milli: "spentMilli" required });
+
 impl Versioned for EpsilonBudget {
     const DOC: &'static str = "budget";
     const VERSION: u32 = BUDGET_VERSION;
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::json::read_str(text).map_err(|e| e.to_string())
+    }
     fn repair(&mut self, _now_ms: f64) -> usize {
         // Nothing to drop: a larger recorded spend is only more conservative.
         0

@@ -159,9 +159,31 @@ impl Ledger {
     }
 }
 
+// Serde-free readers (the wasm build's; same documents, values and errors as the derives).
+crate::json::struct_reader!(LedgerEntry, "struct LedgerEntry", deny_unknown,
+    LedgerEntry {
+        at_ms: 0.0,
+        purpose: Purpose::Measurement,
+        report_type: ReportKind::Engagement,
+        report_id: String::new(),
+        payload: String::new(),
+        epsilon: 0.0,
+    },
+    { at_ms: "atMs" required, purpose: "purpose" required, report_type: "reportType" required,
+      report_id: "reportId" required, payload: "payload" required, epsilon: "epsilon" required });
+crate::json::struct_reader!(DropRecord, "struct DropRecord", deny_unknown,
+    DropRecord { at_ms: 0.0, reason: DropReason::Rejected, report_type: ReportKind::Engagement },
+    { at_ms: "atMs" required, reason: "reason" required, report_type: "reportType" required });
+crate::json::struct_reader!(Ledger, "struct Ledger", deny_unknown, Ledger::default(),
+    { version: "version" required, entries: "entries" required,
+      drop_counts: "dropCounts" required, recent_drops: "recentDrops" required });
+
 impl Versioned for Ledger {
     const DOC: &'static str = "ledger";
     const VERSION: u32 = LEDGER_VERSION;
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::json::read_str(text).map_err(|e| e.to_string())
+    }
     fn repair(&mut self, _now_ms: f64) -> usize {
         let before = self.entries.len();
         self.entries.retain(|e| {

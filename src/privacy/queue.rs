@@ -217,9 +217,27 @@ impl ReportQueue {
     }
 }
 
+// Serde-free readers (the wasm build's; same documents, values and errors as the derives).
+crate::json::struct_reader!(QueuedReport, "struct QueuedReport", deny_unknown,
+    QueuedReport {
+        id: String::new(),
+        report_type: ReportKind::Engagement,
+        day: Day(0),
+        payload: String::new(),
+    },
+    { id: "id" required, report_type: "reportType" required, day: "day" required,
+      payload: "payload" required });
+crate::json::struct_reader!(ReportQueue, "struct ReportQueue", deny_unknown,
+    ReportQueue::default(),
+    { version: "version" required, items: "items" required, failures: "failures" required,
+      next_attempt_ms: "nextAttemptMs" required });
+
 impl Versioned for ReportQueue {
     const DOC: &'static str = "queue";
     const VERSION: u32 = QUEUE_VERSION;
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::json::read_str(text).map_err(|e| e.to_string())
+    }
     fn repair(&mut self, now_ms: f64) -> usize {
         let before = self.items.len();
         let mut seen = crate::collections::VecSet::new();

@@ -112,6 +112,13 @@ pub enum ReportError {
 )]
 pub struct Day(pub u32);
 
+/// A newtype struct reads as its field.
+impl crate::json::FromJson for Day {
+    fn read(r: &mut crate::json::Reader<'_>) -> Result<Day, crate::json::Error> {
+        r.read().map(Day)
+    }
+}
+
 impl Day {
     /// The UTC day of a time in ms since the epoch (negative or non-finite: day 0).
     pub fn from_ms(ms: f64) -> Day {

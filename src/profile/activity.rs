@@ -155,6 +155,10 @@ pub struct PriceStats {
     pub at_ms: f64,
 }
 
+// Serde-free reader (the wasm build's; same documents, values and errors as the derive).
+crate::json::struct_reader!(PriceStats, "struct PriceStats", allow_unknown, PriceStats::default(),
+    { mean_log: "meanLog", weight: "weight", at_ms: "atMs" });
+
 impl PriceStats {
     /// Largest weight kept (the mean is unaffected by the cap).
     pub const MAX_WEIGHT: f64 = 1.0e4;

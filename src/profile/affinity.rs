@@ -16,6 +16,17 @@ pub const MAX_WEIGHT: f64 = 1.0e4;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Decayed(pub f64, pub f64);
 
+/// A tuple struct reads as an array of its fields.
+impl crate::json::FromJson for Decayed {
+    fn read(r: &mut crate::json::Reader<'_>) -> Result<Decayed, crate::json::Error> {
+        let (weight, at) = r.pair(
+            "tuple struct Decayed",
+            "tuple struct Decayed with 2 elements",
+        )?;
+        Ok(Decayed(weight, at))
+    }
+}
+
 impl Decayed {
     /// The weight's value at `now_ms`. Reading "before" `t` never grows the weight.
     pub fn value_at(self, now_ms: f64, half_life_ms: f64) -> f64 {

@@ -37,6 +37,11 @@ pub struct Engagement {
 /// attribute → value → engagement.
 pub type Coverage = VecMap<String, VecMap<String, Engagement>>;
 
+// Serde-free reader (the wasm build's; same documents, values and errors as the derive).
+crate::json::struct_reader!(Engagement, "struct Engagement", allow_unknown,
+    Engagement { depth: Depth::Browsed, last_ms: 0.0 },
+    { depth: "depth" required, last_ms: "lastMs" required });
+
 /// Records an event in the coverage map.
 pub fn observe(coverage: &mut Coverage, event: &Event, config: &ProfileConfig) {
     let depth = match event.kind {

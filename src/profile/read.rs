@@ -1,7 +1,7 @@
 //! Reading a stored profile field by field: a field or entry with the wrong JSON type is reset
 //! or dropped on its own and noted as a [`RepairIssue`]; the rest of the profile is kept.
 
-use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
 
 use super::activity::Activity;
@@ -10,7 +10,7 @@ use super::coverage::Engagement;
 use super::repair::{path, RepairIssue};
 use super::session::RecentItem;
 use super::Profile;
-use crate::json::{self, Scalar};
+use crate::json::{self, FromJson, Scalar};
 
 /// The members of a JSON object as raw texts (sorted, unique keys; see [`json::members`]),
 /// taken out by name.
@@ -46,8 +46,9 @@ impl Reader {
             .push(RepairIssue::OutOfRange { field: path(parts) });
     }
 
-    fn parse<T: DeserializeOwned>(&mut self, raw: &str, parts: &[&str]) -> Option<T> {
-        match json::from_str(raw) {
+    /// `raw` read with `T`'s serde-free reader (the same values and failures as its derive).
+    fn parse<T: FromJson>(&mut self, raw: &str, parts: &[&str]) -> Option<T> {
+        match json::read_str(raw) {
             Ok(v) => Some(v),
             Err(_) => {
                 self.wrong(parts);
@@ -56,7 +57,7 @@ impl Reader {
         }
     }
 
-    fn section<T: DeserializeOwned + Default>(&mut self, obj: &mut Fields, key: &str) -> T {
+    fn section<T: FromJson + Default>(&mut self, obj: &mut Fields, key: &str) -> T {
         match obj.take(key) {
             Some(raw) if !json::is_null(raw) => self.parse(raw, &[key]).unwrap_or_default(),
             _ => T::default(),
@@ -109,11 +110,7 @@ impl Reader {
         }
     }
 
-    fn nested<T: DeserializeOwned>(
-        &mut self,
-        raw: &str,
-        key: &str,
-    ) -> Vec<(String, Vec<(String, T)>)> {
+    fn nested<T: FromJson>(&mut self, raw: &str, key: &str) -> Vec<(String, Vec<(String, T)>)> {
         let Some(outer) = json::members(raw) else {
             self.wrong(&[key]);
             return Vec::new();

@@ -31,6 +31,17 @@ pub fn push_recent(list: &mut Vec<RecentItem>, item: RecentItem, max: usize) {
     }
 }
 
+// Serde-free readers (the wasm build's; same documents, values and errors as the derives).
+crate::json::struct_reader!(RecentItem, "struct RecentItem", allow_unknown,
+    RecentItem { id: String::new(), kind: EventKind::View, at_ms: 0.0, sensitive: false },
+    { id: "id" required, kind: "kind" required, at_ms: "atMs" required,
+      sensitive: "sensitive" });
+crate::json::struct_reader!(SessionItem, "struct SessionItem", allow_unknown,
+    SessionItem { id: String::new(), at_ms: 0.0, attributes: Vec::new() },
+    { id: "id" required, at_ms: "atMs" required, attributes: "attributes" required });
+crate::json::struct_reader!(Session, "struct Session", allow_unknown, Session::default(),
+    { started_ms: "startedMs", last_ms: "lastMs", items: "items" });
+
 /// One product of the current session, with the tracked attributes it carried.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -121,14 +121,14 @@ impl QuestionBank {
         // straight from the text.
         let version = crate::json::version(json).map_err(malformed)?;
         if json.trim_start().starts_with('[') {
-            let products: Vec<BankProduct> = crate::json::from_str(json).map_err(malformed)?;
+            let products: Vec<BankProduct> = crate::json::read_str(json).map_err(malformed)?;
             Self::from_catalogue(products, config, quiz, seed)
         } else {
             let version = version.unwrap_or(0);
             if version != u64::from(BANK_VERSION) {
                 return Err(QuizError::UnsupportedBankVersion(version));
             }
-            let file: BankFile = crate::json::from_str(json).map_err(malformed)?;
+            let file: BankFile = crate::json::read_str(json).map_err(malformed)?;
             Self::from_file(file, config)
         }
     }

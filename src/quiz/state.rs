@@ -324,9 +324,29 @@ impl QuizState {
     }
 }
 
+// Serde-free readers (the wasm build's; same documents, values and errors as the derives).
+crate::json::struct_reader!(AnsweredQuestion, "struct AnsweredQuestion", allow_unknown,
+    AnsweredQuestion {
+        product_id: String::new(),
+        name: None,
+        image: None,
+        features: Vec::new(),
+        answer: Answer::Skip,
+        at_ms: 0.0,
+    },
+    { product_id: "productId" required, name: "name", image: "image",
+      features: "features" required, answer: "answer" required, at_ms: "atMs" required });
+crate::json::struct_reader!(QuizState, "struct QuizState", allow_unknown, QuizState::default(),
+    { version: "version", bank_id: "bankId", seed: "seed", max_questions: "maxQuestions",
+      started_ms: "startedMs", updated_ms: "updatedMs", expires_ms: "expiresMs",
+      confidence: "confidence", finished: "finished", answers: "answers" });
+
 impl Versioned for QuizState {
     const DOC: &'static str = "quiz";
     const VERSION: u32 = QUIZ_VERSION;
+    fn parse(text: &str) -> Result<Self, String> {
+        crate::json::read_str(text).map_err(|e| e.to_string())
+    }
 
     /// Drops an expired quiz entirely, and unusable answers one by one.
     fn repair(&mut self, now_ms: f64) -> usize {

@@ -143,7 +143,7 @@ pub struct RankOutput {
 
 /// Parses candidates from JSON text.
 pub fn parse_candidates(json: &str) -> Result<Vec<Candidate>, RankError> {
-    crate::json::from_str(json).map_err(|e| RankError::Malformed(e.to_string()))
+    crate::json::read_str(json).map_err(|e| RankError::Malformed(e.to_string()))
 }
 
 /// Validates candidates, drops invalid and duplicate ones, and sorts the rest into the

@@ -65,7 +65,7 @@ fn parse_answer(answer: &str) -> Result<Answer, JsValue> {
 fn parse_rerank_options(options: &str) -> Result<RerankOptions, JsValue> {
     match options.trim() {
         "" | "null" => Ok(RerankOptions::default()),
-        text => crate::json::from_str(text)
+        text => crate::json::read_str(text)
             .map_err(|e| to_js(&RankError::InvalidOption(e.to_string()).into())),
     }
 }
@@ -112,7 +112,7 @@ impl WasmEngine {
     pub fn mirrored(options: &str, snapshot: &str, seed: &[u8]) -> Result<WasmEngine, JsValue> {
         let options = parse_options(options)?;
         let seed = parse_seed(seed)?;
-        let snapshot: Vec<(String, String)> = crate::json::from_str(snapshot)
+        let snapshot: Vec<(String, String)> = crate::json::read_str(snapshot)
             .map_err(|e| to_js(&Error::Options(format!("storage snapshot: {e}"))))?;
         Engine::open(JournaledStore::new(snapshot), options, seed, now_ms())
             .map(WasmEngine)
@@ -250,7 +250,7 @@ impl WasmEngine {
         status: u16,
         retry_after_s: Option<f64>,
     ) -> Result<(), JsValue> {
-        let ids: Vec<String> = crate::json::from_str(ids)
+        let ids: Vec<String> = crate::json::read_str(ids)
             .map_err(|e| to_js(&Error::Options(format!("report ids: {e}"))))?;
         self.0.settle_reports(&ids, status, retry_after_s, now_ms());
         Ok(())
@@ -273,7 +273,7 @@ impl WasmEngine {
 
     /// Forgets `{ value, attribute? }` and/or `{ item }` (JSON); returns how many entries.
     pub fn forget(&mut self, target: &str) -> Result<usize, JsValue> {
-        let target: ForgetTarget = crate::json::from_str(target)
+        let target: ForgetTarget = crate::json::read_str(target)
             .map_err(|e| to_js(&Error::Options(format!("forget: {e}"))))?;
         Ok(self.0.forget(&target))
     }
