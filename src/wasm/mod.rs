@@ -10,8 +10,3 @@ mod store;
 pub(crate) mod text;
 
 pub use engine::WasmEngine;
-
-// Single-threaded wasm (no atomics): talc instead of std's dlmalloc, for bytes and speed.
-#[cfg(not(target_feature = "atomics"))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

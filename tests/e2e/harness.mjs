@@ -108,3 +108,14 @@ export function serveAndBrowse(assign, serverArgs = [], options = {}) {
     await server?.stop();
   });
 }
+
+/**
+ * How well a list agrees with liked (attribute, value, weight) triples, discounted by position
+ * like DCG: moving a matching item up raises it. (A top-6 count is too coarse: the quiz's
+ * seeded tie-breaks may ask about the target colour only once, which moves its items a few
+ * places, not always into the top 6.)
+ */
+export const agreement = (list, likes) =>
+  list.reduce((sum, item, i) => sum + likes.reduce((s, p) => s + (item.attributes[p.attribute] === p.value ? p.weight : 0), 0) / Math.log2(i + 2), 0);
+/** Position of the first item in `colour` (the list's length when there is none). */
+export const firstIn = (list, colour) => { const i = list.findIndex((p) => p.colour === colour); return i < 0 ? list.length : i; };

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, HAS_DATA, watchedPage, rowProducts, serveAndBrowse } from './harness.mjs';
+import { ROOT, HAS_DATA, watchedPage, rowProducts, serveAndBrowse, agreement, firstIn } from './harness.mjs';
 
 const SHOTS = path.join(ROOT, 'target/screenshots');
 const AXE = path.join(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -49,16 +49,6 @@ async function waitForPage(page, pageName, testId) {
   if (testId) await page.waitForSelector(`[data-testid="${testId}"][data-ranker]`);
 }
 
-/**
- * How well a list agrees with liked (attribute, value, weight) triples, discounted by position
- * like DCG: moving a matching item up raises it. (A top-6 count is too coarse: the quiz's
- * seeded tie-breaks may ask about the target colour only once, which moves its items a few
- * places, not always into the top 6.)
- */
-const agreement = (list, likes) =>
-  list.reduce((sum, item, i) => sum + likes.reduce((s, p) => s + (item.attributes[p.attribute] === p.value ? p.weight : 0), 0) / Math.log2(i + 2), 0);
-/** Position of the first item in `colour` (the list's length when there is none). */
-const firstIn = (list, colour) => { const i = list.findIndex((p) => p.colour === colour); return i < 0 ? list.length : i; };
 
 test(`the shopper's journey (${HAS_DATA ? 'H&M data' : 'demo catalogue'})`, async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
