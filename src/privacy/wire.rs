@@ -274,10 +274,7 @@ impl EncodedReport {
             ("id", quoted(&self.id.to_string())),
             ("type", quoted(schema.name)),
             ("day", quoted(&self.day.to_string())),
-            (
-                "epsilon",
-                crate::json::to_json(&self.epsilon.get()),
-            ),
+            ("epsilon", crate::json::to_json(&self.epsilon.get())),
         ];
         if let Some(name) = &self.experiment {
             members.push(("experiment", quoted(name)));
