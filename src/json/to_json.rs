@@ -6,7 +6,8 @@
 //! A derived `Serialize` compiles, for every struct, one `serialize_field` call per field
 //! through serde's `SerializeStruct` (each with its error check) plus the per-type serializer
 //! glue (`collect_seq`, `serialize_entry`, …). A struct written here is one non-generic
-//! [`Writer::field`] call per field (key text, value as `&dyn ToJson`) and nothing can fail,
+//! [`Writer::field`] call per field (separator and key as one constant text, value as
+//! `&dyn ToJson`) and nothing can fail,
 //! so no `Result` is threaded through. The bytes are exactly serde_json's (and so
 //! `to_string`'s) for every covered type: property tests compare the two
 //! (`to_json_tests.rs`). The serde derives stay: native code writes with them, and they
@@ -101,42 +102,37 @@ impl Writer {
         self.0.push_str(text);
     }
 
-    /// One struct member: `{` before the first (`first` is then cleared), `,` before the
-    /// others, then `key` (the quoted name and its colon, e.g. `"atMs":`) and the value.
-    /// [`Writer::end_object`] closes the object.
+    /// One struct member: `key` is the separator, the quoted name and its colon (`{"id":`
+    /// for the first member, `,"atMs":` for the others), then the value.
     #[inline(never)]
-    pub fn field(&mut self, first: &mut bool, key: &'static str, value: &dyn ToJson) {
-        self.0.push(if std::mem::take(first) { '{' } else { ',' });
+    pub fn field(&mut self, key: &'static str, value: &dyn ToJson) {
         self.0.push_str(key);
         value.write_json(self);
-    }
-
-    /// Closes an object opened by [`Writer::field`] (`{}` when no member was written).
-    #[inline(never)]
-    pub fn end_object(&mut self, first: bool) {
-        self.0.push_str(if first { "{}" } else { "}" });
     }
 }
 
 /// A struct's [`ToJson`] from its serde field names, in declaration order: each member is
 /// written with its type's [`ToJson`], or left out when its `skip_if` function (serde's
-/// `skip_serializing_if`) says so. Names must need no escaping (serde field names do not).
+/// `skip_serializing_if`) says so; the first field cannot be skipped (it opens the object).
+/// Names must need no escaping (serde field names do not).
 ///
 /// ```ignore
 /// json::struct_writer!(RecentItem, { id: "id", kind: "kind", at_ms: "atMs",
 ///     sensitive: "sensitive" skip_if std::ops::Not::not });
 /// ```
 macro_rules! struct_writer {
-    ($ty:ty, { $($field:ident : $name:literal $(skip_if $skip:path)?),+ $(,)? }) => {
+    ($ty:ty, { $first:ident : $first_name:literal,
+               $($field:ident : $name:literal $(skip_if $skip:path)?),* $(,)? }) => {
         impl $crate::json::ToJson for $ty {
             fn write_json(&self, w: &mut $crate::json::Writer) {
-                let mut first = true;
+                // The first member is never skipped, so it always opens the object.
+                w.field(concat!("{\"", $first_name, "\":"), &self.$first);
                 $(
                     if !$crate::json::struct_writer!(@skip self.$field $(, $skip)?) {
-                        w.field(&mut first, concat!("\"", $name, "\":"), &self.$field);
+                        w.field(concat!(",\"", $name, "\":"), &self.$field);
                     }
-                )+
-                w.end_object(first);
+                )*
+                w.raw("}");
             }
         }
     };
