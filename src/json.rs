@@ -54,7 +54,7 @@ pub use write::to_string;
 
 /// `value` as JSON text, for error messages (quoted, escaped strings; `[..]` lists). Cheaper
 /// in the wasm than `{:?}`, which links `Debug`'s own escaping and list builders.
-pub fn quoted<T: ToJson + ?Sized>(value: &T) -> String {
+pub fn quoted(value: &dyn ToJson) -> String {
     to_json(value)
 }
 
@@ -144,7 +144,7 @@ impl fmt::Display for Scalar {
             Scalar::U64(u) => write!(f, "{u}"),
             Scalar::I64(i) => write!(f, "{i}"),
             Scalar::F64(x) => write!(f, "{}", crate::text::Float(*x)),
-            Scalar::Str(s) => f.write_str(&to_json(s)),
+            Scalar::Str(s) => f.write_str(&to_json(&s)),
             Scalar::Array => f.write_str("[…]"),
             Scalar::Object => f.write_str("{…}"),
         }

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use crate::rank::{ModelStatus, Prepared, RankOutput, RankerKind};
 
-fn json<T: crate::json::ToJson + ?Sized>(value: &T) -> String {
+fn json(value: &dyn crate::json::ToJson) -> String {
     crate::json::to_json(value)
 }
 

@@ -32,8 +32,9 @@ pub trait ToKey {
 }
 
 /// `value` as compact JSON, byte for byte as `serde_json::to_string` writes it (which cannot
-/// fail for the covered types: their map keys are strings).
-pub fn to_json<T: ToJson + ?Sized>(value: &T) -> String {
+/// fail for the covered types: their map keys are strings). Not generic: one copy serves
+/// every type (a `str` is passed as `&&str`).
+pub fn to_json(value: &dyn ToJson) -> String {
     let mut w = Writer(String::new());
     value.write_json(&mut w);
     w.0

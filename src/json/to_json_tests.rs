@@ -23,7 +23,7 @@ use crate::storage::persist::{self, Warning};
 /// `to_json` gives serde_json's bytes (and `json::to_string`'s).
 fn same<T: Serialize + ToJson + ?Sized>(value: &T) -> Result<(), TestCaseError> {
     let expected = serde_json::to_string(value).unwrap();
-    prop_assert_eq!(&to_json(value), &expected);
+    prop_assert_eq!(&to_json(&value), &expected);
     prop_assert_eq!(&crate::json::to_string(value).unwrap(), &expected);
     Ok(())
 }

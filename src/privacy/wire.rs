@@ -269,7 +269,7 @@ impl EncodedReport {
     /// The exact JSON sent and ledgered (keys sorted, no whitespace).
     pub fn to_json(&self) -> String {
         let schema = self.kind.schema();
-        let quoted = crate::json::quoted::<str>;
+        let quoted = |s: &str| crate::json::quoted(&s);
         let mut members: Vec<(&str, String)> = vec![
             ("id", quoted(&self.id.to_string())),
             ("type", quoted(schema.name)),

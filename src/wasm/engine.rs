@@ -82,7 +82,7 @@ fn parse_packed(
 }
 
 /// A result as JSON text (serde_json's bytes, through the serde-free writers).
-fn json<T: crate::json::ToJson>(value: &T) -> String {
+fn json(value: &dyn crate::json::ToJson) -> String {
     crate::json::to_json(value)
 }
 
