@@ -19,7 +19,8 @@ wasm-pack build --target web --release --mode no-install --no-pack \
 rm -f js/wasm/.gitignore
 
 # Rust's default wasm features plus simd128; wasm-opt must be told which ones it may keep.
-wasm-opt -Oz --strip-debug --strip-producers \
+# --converge repeats -Oz until the module stops shrinking (-0.8 KB gz for ~10 s).
+wasm-opt -Oz --converge --strip-debug --strip-producers \
   --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   js/wasm/vitrine_bg.wasm -o js/wasm/vitrine_bg.opt.wasm

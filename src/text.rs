@@ -110,6 +110,35 @@ impl fmt::Display for Cents {
     }
 }
 
+/// Displays a string as `{:?}` does (`"a \"b\"\n\u{200b}"`): quotes, the usual escapes, and
+/// `\u{…}` for grapheme extenders and characters that are not printable. Non-ASCII characters
+/// are classified by the host (the browser's `\p{…}` classes in wasm), so core's printability
+/// tables stay out of the wasm (3 KB gz with the escaping code).
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '\0' => f.write_str("\\0")?,
+                '\t' => f.write_str("\\t")?,
+                '\r' => f.write_str("\\r")?,
+                '\n' => f.write_str("\\n")?,
+                '\\' => f.write_str("\\\\")?,
+                '"' => f.write_str("\\\"")?,
+                ' '..='~' => f.write_char(c)?,
+                c if c.is_ascii() || host::escaped_in_debug(c) => {
+                    write!(f, "\\u{{{:x}}}", u32::from(c))?
+                }
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 mod host {
     pub fn lowercase(text: &str) -> String {
@@ -118,6 +147,10 @@ mod host {
 
     pub fn is_alphanumeric(c: char) -> bool {
         c.is_alphanumeric()
+    }
+
+    pub fn escaped_in_debug(c: char) -> bool {
+        c.escape_debug().next() == Some('\\')
     }
 }
 
@@ -167,7 +200,27 @@ mod tests {
         }
     }
 
+    #[test]
+    fn strings_quote_as_debug_does() {
+        for s in [
+            "",
+            "plain",
+            "a \"b\" \\ c",
+            "\0\t\r\n\u{7f}\u{1b}",
+            "é\u{301}\u{200b}\u{a0}\u{2028}\u{e000}\u{378}😀",
+            "\u{301}a",
+            "'",
+        ] {
+            assert_eq!(Quoted(s).to_string(), format!("{s:?}"));
+        }
+    }
+
     proptest! {
+        #[test]
+        fn any_string_quotes_as_debug_does(s in any::<String>()) {
+            prop_assert_eq!(Quoted(&s).to_string(), format!("{s:?}"));
+        }
+
         #[test]
         fn cents_match_core_away_from_exact_halves(whole in 0u64..10_000_000, cents in 0u64..100, jitter in -0.3f64..0.3) {
             let v = whole as f64 + (cents as f64 + jitter) / 100.0;

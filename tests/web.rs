@@ -401,6 +401,15 @@ fn text_matching_uses_the_browsers_unicode_exactly_as_rust_would() {
     for c in ['’', '€', '\u{a0}', '—', '™'] {
         assert!(!is_word_char(c), "{c}");
     }
+    // `{:?}`'s escapes, classified by the browser: combining marks, zero-width and no-break
+    // spaces, line separators, private use and unassigned code points.
+    for s in [
+        "plain \"quoted\" \\ \n\t\0\u{7f}",
+        "é\u{301}\u{200b}\u{a0}\u{2028}\u{e000}\u{378}\u{feff}😀 中文",
+        "\u{301}first",
+    ] {
+        assert_eq!(vitrine::text::Quoted(s).to_string(), format!("{s:?}"));
+    }
     // Through the engine: a sensitive value matches a non-ASCII attribute as a whole word.
     let cfg = vitrine::profile::ProfileConfig {
         sensitive_values: vec!["maternité".into()],

@@ -94,7 +94,7 @@ impl fmt::Display for Unexpected<'_> {
             U::Signed(n) => write!(f, "integer `{n}`"),
             U::Float(x) => write!(f, "floating point `{}`", zmij::Buffer::new().format(x)),
             U::Char(c) => write!(f, "character `{c}`"),
-            U::Str(s) => write!(f, "string {s:?}"),
+            U::Str(s) => write!(f, "string {}", crate::text::Quoted(s)),
             U::Bytes(_) => f.write_str("byte array"),
             U::Unit => f.write_str("null"),
             U::Option => f.write_str("Option value"),
