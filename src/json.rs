@@ -35,14 +35,18 @@ mod names;
 mod options;
 mod parse;
 mod read;
+mod to_json;
 mod typed;
 mod values;
 mod write;
+mod writers;
 pub use error::Error;
 pub(crate) use names::names;
 pub use names::variant_index;
 pub use parse::from_str;
 pub use read::Reader;
+pub(crate) use to_json::struct_writer;
+pub use to_json::{to_json, ToJson, ToKey, Writer};
 pub(crate) use typed::struct_reader;
 pub use typed::{mask, read_str, Fields, FromJson, FromKey};
 pub use values::{lenient_f32s, lenient_f64, name_index};
@@ -50,8 +54,8 @@ pub use write::to_string;
 
 /// `value` as JSON text, for error messages (quoted, escaped strings; `[..]` lists). Cheaper
 /// in the wasm than `{:?}`, which links `Debug`'s own escaping and list builders.
-pub fn quoted<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    to_string(value).unwrap_or_default()
+pub fn quoted(value: &dyn ToJson) -> String {
+    to_json(value)
 }
 
 /// Checks that `text` is exactly one JSON value (what `serde_json` accepts).
@@ -140,7 +144,7 @@ impl fmt::Display for Scalar {
             Scalar::U64(u) => write!(f, "{u}"),
             Scalar::I64(i) => write!(f, "{i}"),
             Scalar::F64(x) => write!(f, "{}", crate::text::Float(*x)),
-            Scalar::Str(s) => f.write_str(&to_string(s).map_err(|_| fmt::Error)?),
+            Scalar::Str(s) => f.write_str(&to_json(&s)),
             Scalar::Array => f.write_str("[…]"),
             Scalar::Object => f.write_str("{…}"),
         }

@@ -18,8 +18,8 @@ use std::fmt::Write as _;
 
 use crate::rank::{ModelStatus, Prepared, RankOutput, RankerKind};
 
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    crate::json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+fn json(value: &dyn crate::json::ToJson) -> String {
+    crate::json::to_json(value)
 }
 
 /// The wire names (as serde writes them), without serde's enum machinery.

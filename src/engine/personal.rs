@@ -112,7 +112,7 @@ impl Engine {
         keys.retain(|k| k.starts_with(&prefix));
         crate::collections::sort_by(&mut keys, |a, b| a.cmp(b));
         keys.dedup();
-        let quoted = |s: &str| crate::json::to_string(s).unwrap_or_default();
+        let quoted = |s: &str| crate::json::quoted(&s);
         let mut out = String::from("{");
         for key in keys {
             let Some(raw) = self.store.get(&key).ok().flatten() else {

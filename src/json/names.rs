@@ -63,6 +63,18 @@ macro_rules! names {
             }
         }
 
+        impl $crate::json::ToJson for $ty {
+            fn write_json(&self, w: &mut $crate::json::Writer) {
+                w.string(self.json_name());
+            }
+        }
+
+        impl $crate::json::ToKey for $ty {
+            fn write_key(&self, w: &mut $crate::json::Writer) {
+                w.string(self.json_name());
+            }
+        }
+
         impl $crate::json::FromJson for $ty {
             fn read(r: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::Error> {
                 Ok(Self::JSON_VARIANTS[r.name(Self::JSON_NAMES)?])

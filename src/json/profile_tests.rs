@@ -19,7 +19,7 @@ fn text() -> impl Strategy<Value = String> {
     "[a-z0-9\"\\\\\u{e9}]{0,6}"
 }
 
-fn session() -> impl Strategy<Value = Session> {
+pub(crate) fn session() -> impl Strategy<Value = Session> {
     let item = (
         text(),
         float(),
@@ -39,7 +39,7 @@ fn session() -> impl Strategy<Value = Session> {
     )
 }
 
-fn recent() -> impl Strategy<Value = RecentItem> {
+pub(crate) fn recent() -> impl Strategy<Value = RecentItem> {
     (
         text(),
         prop::sample::select(EventKind::ALL.to_vec()),

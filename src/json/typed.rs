@@ -284,4 +284,4 @@ pub(crate) mod tests;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "typed_doc_tests.rs"]
-mod doc_tests;
+pub(crate) mod doc_tests;

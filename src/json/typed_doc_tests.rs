@@ -52,7 +52,7 @@ fn drop_reason() -> impl Strategy<Value = DropReason> {
     ])
 }
 
-fn ledger() -> impl Strategy<Value = Ledger> {
+pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
     let entry = (
         float(),
         any::<bool>(),
@@ -101,7 +101,7 @@ fn attributes() -> impl Strategy<Value = VecMap<String, String>> {
     prop::collection::vec(("[a-c]{1,2}", text()), 0..3).prop_map(|v| v.into_iter().collect())
 }
 
-fn queue() -> impl Strategy<Value = ReportQueue> {
+pub(crate) fn queue() -> impl Strategy<Value = ReportQueue> {
     let item = ("[0-9a-f]{0,8}", report_kind(), any::<u32>(), text()).prop_map(
         |(id, report_type, day, payload)| QueuedReport {
             id,
@@ -124,7 +124,7 @@ fn queue() -> impl Strategy<Value = ReportQueue> {
         })
 }
 
-fn quiz() -> impl Strategy<Value = QuizState> {
+pub(crate) fn quiz() -> impl Strategy<Value = QuizState> {
     let answer = (
         text(),
         prop::option::of(text()),
@@ -164,7 +164,7 @@ fn quiz() -> impl Strategy<Value = QuizState> {
         )
 }
 
-fn memory() -> impl Strategy<Value = ItemMemory> {
+pub(crate) fn memory() -> impl Strategy<Value = ItemMemory> {
     let decayed = || {
         prop::collection::vec(("[a-d]{0,2}", float(), float()), 0..3)
             .prop_map(|v| v.into_iter().map(|(k, w, t)| (k, Decayed(w, t))).collect())
@@ -198,7 +198,7 @@ fn memory() -> impl Strategy<Value = ItemMemory> {
         )
 }
 
-fn measurement() -> impl Strategy<Value = MeasurementState> {
+pub(crate) fn measurement() -> impl Strategy<Value = MeasurementState> {
     (
         any::<u32>(),
         prop::option::of(float()),
@@ -215,7 +215,7 @@ fn measurement() -> impl Strategy<Value = MeasurementState> {
         )
 }
 
-fn budget() -> impl Strategy<Value = EpsilonBudget> {
+pub(crate) fn budget() -> impl Strategy<Value = EpsilonBudget> {
     (any::<u32>(), any::<u32>(), any::<u32>()).prop_map(|(version, day, spent_milli)| {
         EpsilonBudget {
             version,

@@ -302,4 +302,4 @@ impl FromKey for Rc<str> {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "profile_tests.rs"]
-mod tests;
+pub(crate) mod tests;

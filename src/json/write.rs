@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use super::to_json::Writer;
 use super::Error;
 use serde::ser::{self, Impossible, Serialize};
 
@@ -22,63 +23,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     Ok(writer.0)
 }
 
-/// The output.
-struct Writer(String);
-
 impl Writer {
-    /// A JSON string with serde_json's escapes (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`,
-    /// `\u00XX` for the other control characters).
-    #[inline(never)]
-    fn string(&mut self, s: &str) {
-        let out = &mut self.0;
-        out.push('"');
-        let mut start = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let escape = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                b'\x08' => "\\b",
-                b'\x0c' => "\\f",
-                b'\n' => "\\n",
-                b'\r' => "\\r",
-                b'\t' => "\\t",
-                0..0x20 => "",
-                _ => continue,
-            };
-            out.push_str(&s[start..i]);
-            if escape.is_empty() {
-                let _ = write!(out, "\\u{b:04x}");
-            } else {
-                out.push_str(escape);
-            }
-            start = i + 1;
-        }
-        out.push_str(&s[start..]);
-        out.push('"');
-    }
-
-    #[inline(never)]
-    fn unsigned(&mut self, v: u64) {
-        let _ = write!(self.0, "{v}");
-    }
-
-    #[inline(never)]
-    fn signed(&mut self, v: i64) {
-        let _ = write!(self.0, "{v}");
-    }
-
-    #[inline(never)]
-    /// serde_json's float text: zmij's shortest form, `null` for NaN and infinities (through
-    /// zmij directly, so serde_json's `io::Write` path is not linked).
-    fn float(&mut self, v: f64) -> Result<()> {
-        if v.is_finite() {
-            self.0.push_str(zmij::Buffer::new().format_finite(v));
-        } else {
-            self.0.push_str("null");
-        }
-        Ok(())
-    }
-
     /// `,` before every element but the first.
     fn separate(&mut self, first: &mut bool) {
         if !std::mem::take(first) {
@@ -95,14 +40,14 @@ impl Writer {
 }
 
 /// A sequence or tuple in progress; `close` is what ends it (`]`, or `]}` for a variant).
-struct Seq<'a> {
+pub struct Seq<'a> {
     writer: &'a mut Writer,
     first: bool,
     close: &'static str,
 }
 
 /// A map or struct in progress; `close` is `}` (or `}}` for a variant).
-struct Map<'a> {
+pub struct Map<'a> {
     writer: &'a mut Writer,
     first: bool,
     close: &'static str,
@@ -172,7 +117,8 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<()> {
-        self.float(v)
+        self.float(v);
+        Ok(())
     }
     fn serialize_char(self, v: char) -> Result<()> {
         self.string(v.encode_utf8(&mut [0; 4]));
@@ -383,7 +329,7 @@ impl ser::SerializeStructVariant for Map<'_> {
 }
 
 /// A map key: strings as they are; integers and `bool`s quoted, as serde_json writes them.
-struct Key<'a>(&'a mut Writer);
+pub struct Key<'a>(&'a mut Writer);
 
 fn key_must_be_a_string() -> Error {
     ser::Error::custom("key must be a string")

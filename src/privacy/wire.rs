@@ -269,15 +269,12 @@ impl EncodedReport {
     /// The exact JSON sent and ledgered (keys sorted, no whitespace).
     pub fn to_json(&self) -> String {
         let schema = self.kind.schema();
-        let quoted = |s: &str| crate::json::to_string(s).unwrap_or_default();
+        let quoted = |s: &str| crate::json::quoted(&s);
         let mut members: Vec<(&str, String)> = vec![
             ("id", quoted(&self.id.to_string())),
             ("type", quoted(schema.name)),
             ("day", quoted(&self.day.to_string())),
-            (
-                "epsilon",
-                crate::json::to_string(&self.epsilon.get()).unwrap_or_default(),
-            ),
+            ("epsilon", crate::json::to_json(&self.epsilon.get())),
         ];
         if let Some(name) = &self.experiment {
             members.push(("experiment", quoted(name)));

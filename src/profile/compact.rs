@@ -90,9 +90,9 @@ pub fn growth_bound(event: &Event, config: &ProfileConfig) -> usize {
 impl Profile {
     /// The exact size of the stored JSON, in bytes.
     pub fn stored_size(&self) -> usize {
-        // Serialising plain maps, numbers and strings cannot fail. `to_string` is the very
-        // serialisation `persist::save` stores, so only one copy of it is linked.
-        crate::json::to_string(self).map_or(usize::MAX, |json| json.len())
+        // `to_json` is the very serialisation `persist::save` stores, so only one copy of it
+        // is linked.
+        crate::json::to_json(self).len()
     }
 
     /// Measures the size and compacts when over [`BUDGET_BYTES`].

@@ -90,6 +90,7 @@ proptest! {
         let json = serde_json::to_string(&p).unwrap();
         // Written byte for byte as serde_json writes it.
         prop_assert_eq!(crate::json::to_string(&p).unwrap(), json.clone());
+        prop_assert_eq!(crate::json::to_json(&p), json.clone());
         let mut back: Profile = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back.repair(now), 0);
     }

@@ -84,7 +84,7 @@ pub struct Loaded<T> {
 }
 
 /// A document with a schema version and a repair step for tampered fields.
-pub trait Versioned: Serialize + DeserializeOwned + Default {
+pub trait Versioned: Serialize + crate::json::ToJson + DeserializeOwned + Default {
     /// The document's name in its key (`profile`, …).
     const DOC: &'static str;
     /// The schema version this build writes.
@@ -189,7 +189,7 @@ pub fn save<T: Versioned>(
     keys: &Keys,
     value: &T,
 ) -> Result<(), StorageError> {
-    let json = crate::json::to_string(value).map_err(|e| StorageError::Backend(e.to_string()))?;
+    let json = crate::json::to_json(value);
     store.set(&keys.doc(T::DOC, T::VERSION), &json)
 }
 

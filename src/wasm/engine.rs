@@ -81,9 +81,9 @@ fn parse_packed(
     Ok(list)
 }
 
-/// Serialises a result as JSON text. Our own types always serialise (no non-string keys).
-fn json<T: serde::Serialize>(value: &T) -> String {
-    crate::json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+/// A result as JSON text (serde_json's bytes, through the serde-free writers).
+fn json(value: &dyn crate::json::ToJson) -> String {
+    crate::json::to_json(value)
 }
 
 /// One page's Vitrine engine, backed by localStorage (or memory when unavailable).
