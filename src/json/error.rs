@@ -57,21 +57,22 @@ impl de::Error for Error {
 
     #[cold]
     fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Error {
-        de::Error::custom(format_args!(
-            "invalid type: {}, expected {}",
-            Unexpected(unexpected),
-            expected
-        ))
+        invalid("type", unexpected, expected)
     }
 
     #[cold]
     fn invalid_value(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Error {
-        de::Error::custom(format_args!(
-            "invalid value: {}, expected {}",
-            Unexpected(unexpected),
-            expected
-        ))
+        invalid("value", unexpected, expected)
     }
+}
+
+/// serde_json's `invalid type: …, expected …` and `invalid value: …, expected …`.
+fn invalid(what: &str, unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Error {
+    de::Error::custom(format_args!(
+        "invalid {what}: {}, expected {}",
+        Unexpected(unexpected),
+        expected
+    ))
 }
 
 impl ser::Error for Error {
