@@ -20,6 +20,7 @@
 //!   with quarantine of unreadable data.
 //! - [`privacy`]: consent, declared LDP reports, the daily ε budget, the audit ledger, the
 //!   report queue and the data manifest.
+//! - [`math`]: `exp2` without a lookup table (the wasm bundle's size).
 //! - [`text`]: Unicode-aware lower-casing and word characters (the browser's tables in wasm).
 //! - [`collections`]: small sorted-vector maps and sets, and a shared stable sort, which keep
 //!   the wasm bundle small.
@@ -62,6 +63,7 @@ pub mod event;
 pub mod features;
 pub mod json;
 pub mod lenient;
+pub mod math;
 pub mod model;
 pub mod privacy;
 pub mod product;

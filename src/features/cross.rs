@@ -221,7 +221,10 @@ impl<'a> ShopperView<'a> {
                 .map(|(k, e)| {
                     (
                         k.as_str(),
-                        [signed_log(e.weight), (-e.days_since / 7.0).exp2() as f32],
+                        [
+                            signed_log(e.weight),
+                            crate::math::exp2(-e.days_since / 7.0) as f32,
+                        ],
                     )
                 })
                 .collect()

@@ -70,9 +70,9 @@ impl PriceMean {
         // Both sums decay at the same rate, so only their ratio matters; an older event is
         // decayed to the stored time instead of moving the clock back.
         let (decay_old, decay_new) = if at_ms >= self.at_ms {
-            ((-(at_ms - self.at_ms) / half_life_ms).exp2(), 1.0)
+            (crate::math::exp2(-(at_ms - self.at_ms) / half_life_ms), 1.0)
         } else {
-            (1.0, (-(self.at_ms - at_ms) / half_life_ms).exp2())
+            (1.0, crate::math::exp2(-(self.at_ms - at_ms) / half_life_ms))
         };
         self.log_mass = self.log_mass * decay_old + weight * decay_new * price.ln();
         self.weight = self.weight * decay_old + weight * decay_new;

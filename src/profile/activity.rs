@@ -170,13 +170,13 @@ impl PriceStats {
         }
         let x = price.ln_1p();
         let (old, new) = if at_ms >= self.at_ms {
-            let decay = (-(at_ms - self.at_ms) / half_life_ms).exp2();
+            let decay = crate::math::exp2(-(at_ms - self.at_ms) / half_life_ms);
             self.at_ms = at_ms;
             (self.weight * decay, weight)
         } else {
             (
                 self.weight,
-                weight * (-(self.at_ms - at_ms) / half_life_ms).exp2(),
+                weight * crate::math::exp2(-(self.at_ms - at_ms) / half_life_ms),
             )
         };
         let total = old + new;

@@ -31,7 +31,7 @@ impl Decayed {
     /// The weight's value at `now_ms`. Reading "before" `t` never grows the weight.
     pub fn value_at(self, now_ms: f64, half_life_ms: f64) -> f64 {
         let age = (now_ms - self.1).max(0.0);
-        self.0 * (-age / half_life_ms).exp2()
+        self.0 * crate::math::exp2(-age / half_life_ms)
     }
 
     /// Adds `delta` observed at `at_ms`; out-of-order (older) observations are decayed to the
@@ -41,7 +41,7 @@ impl Decayed {
             self.0 = self.value_at(at_ms, half_life_ms) + delta;
             self.1 = at_ms;
         } else {
-            self.0 += delta * (-(self.1 - at_ms) / half_life_ms).exp2();
+            self.0 += delta * crate::math::exp2(-(self.1 - at_ms) / half_life_ms);
         }
         self.0 = self.0.clamp(-MAX_WEIGHT, MAX_WEIGHT);
     }
