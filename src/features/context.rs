@@ -76,8 +76,9 @@ pub fn weekday_and_daypart(
     }
     let local = now_ms + f64::from(utc_offset_minutes) * 60_000.0;
     let days = (local / MS_PER_DAY).floor();
-    // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-    let weekday = (days + 3.0).rem_euclid(7.0) as usize;
+    // 1970-01-01 was a Thursday (index 3 with Monday = 0). Integer arithmetic: an f64
+    // remainder links libm's `fmod` and 128-bit division into the wasm (~1 KB).
+    let weekday = ((days as i64).rem_euclid(7) + 3) as usize % 7;
     let hour = ((local - days * MS_PER_DAY) / 3_600_000.0) as usize;
     Some((WEEKDAYS[weekday.min(6)], DAYPARTS[(hour / 6).min(3)]))
 }
@@ -96,6 +97,19 @@ mod tests {
         // Before the epoch still works.
         assert_eq!(weekday_and_daypart(-1.0, 0), Some(("wed", "evening")));
         assert_eq!(weekday_and_daypart(f64::NAN, 0), None);
+        // Far outside any real clock: some weekday, never a panic.
+        assert!(weekday_and_daypart(f64::MAX, 0).is_some());
+        assert!(weekday_and_daypart(-f64::MAX, 0).is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn integer_weekday_matches_the_float_remainder(t in -1e16f64..1e16, offset in -900i32..900) {
+            let local = t + f64::from(offset) * 60_000.0;
+            let days = (local / MS_PER_DAY).floor();
+            let expected = WEEKDAYS[(days + 3.0).rem_euclid(7.0) as usize];
+            proptest::prop_assert_eq!(weekday_and_daypart(t, offset).map(|w| w.0), Some(expected));
+        }
     }
 
     #[test]
