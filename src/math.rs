@@ -89,7 +89,8 @@ pub fn pow10(i: u32) -> Option<f64> {
     Some(mantissa as f64 * power_of_two(shift as i32) * power_of_two(i as i32))
 }
 
-#[cfg(test)]
+// proptest is a host-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
