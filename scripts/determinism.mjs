@@ -1,7 +1,10 @@
 // Runs one long, fixed session through the built wasm core (dist/wasm) with a fixed seed and
 // clock, and prints every result as one JSON document. Two builds that print the same bytes
 // behave the same: used to check that a change meant only for size (the allocator, a
-// rewritten reader) changes nothing observable. Usage: node scripts/determinism.mjs [DIST_DIR]
+// rewritten reader) changes nothing observable.
+// Usage: node scripts/determinism.mjs [DIST_DIR] [MODEL_FILE]; with a model file (e.g. the
+// trainer's `bench-model` output) every re-rank goes through the model, with embeddings when
+// the model takes them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +36,13 @@ const record = (step, f) => {
 const seed = Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 255);
 const options = { consent: { personalization: 'granted', measurement: 'granted' } };
 const core = new glue.VitrineCore(JSON.stringify(options), false, seed);
+let dim = 0;
+if (process.argv[3]) {
+  const info = JSON.parse(core.loadModel(fs.readFileSync(process.argv[3]), undefined));
+  log.push(['loadModel', info]);
+  dim = info.itemEmbeddingDim;
+}
+const embeddings = (n) => Float32Array.from({ length: n * dim }, () => next(2001) / 1000 - 1);
 const candidates = (n, offset) =>
   JSON.stringify(
     Array.from({ length: n }, (_, i) => products[(i + offset) % products.length]).map((p, i) => ({
@@ -47,9 +57,9 @@ for (let round = 0; round < 12; round += 1) {
     const event = { type: kinds[next(kinds.length)], productId: p.id, attributes: p.attributes, price: p.price };
     record('track', () => core.track(JSON.stringify(event)));
   }
-  record('rerank', () => core.rerank(candidates(60, round * 7), '', new Float32Array(0), 0));
+  record('rerank', () => core.rerank(candidates(60, round * 7), '', embeddings(60), dim));
   record('rerank-options', () =>
-    core.rerank(candidates(40, round), JSON.stringify({ diversity: { lambda: 0.3, attributes: ['colour'], useAttributes: true }, pinned: [{ id: products[round].id, position: 1 }], maxPerValue: { attribute: 'productType', max: 2, window: 6 } }), new Float32Array(0), 0),
+    core.rerank(candidates(40, round), JSON.stringify({ diversity: { lambda: 0.3, attributes: ['colour'], useAttributes: true }, pinned: [{ id: products[round].id, position: 1 }], maxPerValue: { attribute: 'productType', max: 2, window: 6 } }), embeddings(40), dim),
   );
   if (round === 3) {
     record('quizStart', () => JSON.parse(core.quizStart(JSON.stringify(products.slice(0, 80)))));
@@ -67,7 +77,7 @@ for (let round = 0; round < 12; round += 1) {
   record('batch', () => JSON.parse(core.nextReportBatch()));
   record('warnings', () => JSON.parse(core.takeWarnings()));
 }
-const set = JSON.parse(core.registerCandidates(candidates(120, 3), new Float32Array(0), 0));
+const set = JSON.parse(core.registerCandidates(candidates(120, 3), embeddings(120), dim));
 log.push(['register', set]);
 record('rerankSet', () => core.rerankSet(set.handle, ''));
 record('audit', () => JSON.parse(core.audit()));
