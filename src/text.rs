@@ -51,46 +51,77 @@ impl fmt::Display for Float {
             return f.write_str(if v > 0.0 { "inf" } else { "-inf" });
         }
         let mut buffer = zmij::Buffer::new();
-        let text = buffer.format_finite(v);
-        let (negative, text) = match text.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, text),
+        let text = buffer.format_finite(v).as_bytes();
+        let (negative, text) = match text.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, text),
         };
-        // zmij writes `d.ddd`, `ddd.0`, `0.000ddd` or `d.ddde±x`: split into digits and the
-        // decimal point's position among them.
-        let (mantissa, exponent) = match text.split_once('e') {
-            Some((m, e)) => (m, e.parse::<i32>().map_err(|_| fmt::Error)?),
-            None => (text, 0),
-        };
-        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        let all = int.bytes().chain(frac.bytes());
-        let leading = all.clone().take_while(|&b| b == b'0').count();
-        let digits: Vec<u8> = all.skip(leading).collect();
-        let end = digits.iter().rposition(|&b| b != b'0').map_or(0, |p| p + 1);
-        let digits = &digits[..end];
-        let point = int.len() as i32 + exponent - leading as i32;
+        // zmij writes `d.ddd`, `ddd.0`, `0.000ddd` or `d.ddde±x`: gather the digits and where
+        // the decimal point falls among them. Plain loops over bytes: iterator chains and
+        // `str::parse` here cost bytes in the wasm for no gain.
+        let mut digits = [0u8; 32];
+        let (mut count, mut int_len, mut exponent, mut exponent_sign) = (0usize, None, 0i32, 1);
+        let mut in_exponent = false;
+        for &b in text {
+            match b {
+                b'.' => int_len = Some(count),
+                b'e' => in_exponent = true,
+                b'-' if in_exponent => exponent_sign = -1,
+                b'+' if in_exponent => {}
+                b'0'..=b'9' if in_exponent => exponent = exponent * 10 + i32::from(b - b'0'),
+                b'0'..=b'9' if count < digits.len() => {
+                    digits[count] = b;
+                    count += 1;
+                }
+                _ => return Err(fmt::Error),
+            }
+        }
+        let int_len = int_len.unwrap_or(count);
+        let mut lead = 0;
+        while lead < count && digits[lead] == b'0' {
+            lead += 1;
+        }
+        while count > lead && digits[count - 1] == b'0' {
+            count -= 1;
+        }
+        let point = int_len as i32 + exponent_sign * exponent - lead as i32;
         if negative {
             f.write_str("-")?;
         }
+        let digits = &digits[lead..count];
         if digits.is_empty() {
             return f.write_str("0");
         }
-        let mut out = String::with_capacity(digits.len() + point.unsigned_abs() as usize + 2);
         if point <= 0 {
-            out.push_str("0.");
-            out.extend(std::iter::repeat('0').take(point.unsigned_abs() as usize));
-            out.extend(digits.iter().map(|&b| b as char));
+            f.write_str("0.")?;
+            zeros(f, point.unsigned_abs() as usize)?;
+            f.write_str(ascii(digits)?)
+        } else if (point as usize) < digits.len() {
+            let (int, frac) = digits.split_at(point as usize);
+            f.write_str(ascii(int)?)?;
+            f.write_str(".")?;
+            f.write_str(ascii(frac)?)
         } else {
-            let point = point as usize;
-            for i in 0..digits.len().max(point) {
-                if i == point {
-                    out.push('.');
-                }
-                out.push(digits.get(i).map_or('0', |&b| b as char));
-            }
+            f.write_str(ascii(digits)?)?;
+            zeros(f, point as usize - digits.len())
         }
-        f.write_str(&out)
     }
+}
+
+/// ASCII digits as text (they always are).
+fn ascii(digits: &[u8]) -> Result<&str, fmt::Error> {
+    std::str::from_utf8(digits).map_err(|_| fmt::Error)
+}
+
+/// Writes `n` zeros.
+fn zeros(f: &mut fmt::Formatter<'_>, mut n: usize) -> fmt::Result {
+    const ZEROS: &str = "0000000000000000";
+    while n > 0 {
+        let chunk = n.min(ZEROS.len());
+        f.write_str(&ZEROS[..chunk])?;
+        n -= chunk;
+    }
+    Ok(())
 }
 
 /// Displays an amount with two decimals (`49.90`), as `{:.2}` does for the amounts a profile
