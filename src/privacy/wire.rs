@@ -261,13 +261,21 @@ impl ReportId {
 
 impl fmt::Display for ReportId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 32];
+        for (i, b) in self.0.iter().enumerate() {
+            text[2 * i] = HEX[usize::from(b >> 4)];
+            text[2 * i + 1] = HEX[usize::from(b & 15)];
+        }
+        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 
 impl EncodedReport {
-    /// The exact JSON sent and ledgered (keys sorted, no whitespace).
-    pub fn to_json(&self) -> String {
+    /// The writer before [`ToJson`] (members collected, sorted, joined): the oracle the
+    /// direct writer is compared with.
+    #[cfg(test)]
+    pub(crate) fn to_json_sorted(&self) -> String {
         let schema = self.kind.schema();
         let quoted = |s: &str| crate::json::quoted(&s);
         let mut members: Vec<(&str, String)> = vec![
@@ -301,6 +309,11 @@ impl EncodedReport {
         }
         out.push('}');
         out
+    }
+
+    /// The exact JSON sent and ledgered (keys sorted, no whitespace).
+    pub fn to_json(&self) -> String {
+        json::to_json(self)
     }
 
     /// Parses and strictly validates one report from JSON text.
@@ -411,5 +424,80 @@ impl EncodedReport {
             (Noisy::Index(_), Encoding::Grr) | (Noisy::Bits(_), Encoding::Oue)
         ));
         Ok(report)
+    }
+}
+
+/// A member of a report on the wire; the keys of [`REPORT_KEYS`] in sorted order, with the
+/// protected value (its key is the schema's `value_field`) placed where its key sorts.
+#[derive(Clone, Copy)]
+enum Member {
+    Day,
+    Epsilon,
+    Experiment,
+    Id,
+    Type,
+}
+
+/// The fixed report keys, sorted.
+const REPORT_KEYS: [(&str, Member); 5] = [
+    ("day", Member::Day),
+    ("epsilon", Member::Epsilon),
+    ("experiment", Member::Experiment),
+    ("id", Member::Id),
+    ("type", Member::Type),
+];
+
+/// The exact bytes sent and ledgered: the members in sorted key order, no whitespace,
+/// written straight into the [`json::Writer`].
+impl json::ToJson for EncodedReport {
+    fn write_json(&self, w: &mut json::Writer) {
+        let schema = self.kind.schema();
+        let mut value = Some(schema.value_field);
+        let mut open = "{\"";
+        for (key, member) in REPORT_KEYS {
+            let text = match member {
+                Member::Experiment => match &self.experiment {
+                    Some(name) => Some(name.as_str()),
+                    None => continue,
+                },
+                Member::Type => Some(schema.name),
+                _ => None,
+            };
+            if let Some(field) = value.filter(|field| *field < key) {
+                self.write_value(w, open, field);
+                open = ",\"";
+                value = None;
+            }
+            w.raw(open);
+            w.raw(key);
+            w.raw("\":");
+            open = ",\"";
+            match (member, text) {
+                (_, Some(text)) => w.string(text),
+                (Member::Day, _) => w.string(&self.day.to_string()),
+                (Member::Id, _) => w.string(&self.id.to_string()),
+                _ => w.float(self.epsilon.get()),
+            }
+        }
+        if let Some(field) = value {
+            self.write_value(w, open, field);
+        }
+        w.raw("}");
+    }
+}
+
+impl EncodedReport {
+    /// The protected value's member: an index (GRR) or a string of `0`/`1` (OUE).
+    fn write_value(&self, w: &mut json::Writer, open: &str, field: &str) {
+        w.raw(open);
+        w.raw(field);
+        w.raw("\":");
+        match &self.noisy {
+            Noisy::Index(i) => w.unsigned(u64::from(*i)),
+            Noisy::Bits(bits) => {
+                let text: String = bits.iter().map(|b| if *b { '1' } else { '0' }).collect();
+                w.string(&text);
+            }
+        }
     }
 }
