@@ -125,8 +125,12 @@ impl Engine {
         let personal = |key: &str| {
             key.strip_prefix(&prefix).is_some_and(|rest| {
                 PERSONAL_DOCS.iter().any(|doc| {
-                    rest.ends_with(&format!(":{doc}"))
-                        || rest.starts_with(&format!("quarantine:{doc}:"))
+                    // `…:{doc}` or `quarantine:{doc}:…`.
+                    rest.strip_suffix(doc).is_some_and(|r| r.ends_with(':'))
+                        || rest
+                            .strip_prefix("quarantine:")
+                            .and_then(|r| r.strip_prefix(doc))
+                            .is_some_and(|r| r.starts_with(':'))
                 })
             })
         };

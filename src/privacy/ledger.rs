@@ -115,10 +115,7 @@ impl Ledger {
     pub fn record_drop(&mut self, reason: DropReason, report_type: ReportKind, at_ms: f64) {
         self.version = LEDGER_VERSION;
         *self.drop_counts.entry(reason).or_default() += 1;
-        if self.recent_drops.len() >= MAX_RECENT_DROPS {
-            self.recent_drops.pop_front();
-        }
-        self.recent_drops.push_back(DropRecord {
+        self.record_drop_record(DropRecord {
             at_ms,
             reason,
             report_type,

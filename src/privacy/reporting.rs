@@ -85,13 +85,9 @@ impl Reporting {
         match loaded {
             Ok((budget, ledger, queue)) => {
                 let writable = budget.writable && ledger.writable && queue.writable;
-                self.warnings.extend(
-                    budget
-                        .warnings
-                        .into_iter()
-                        .chain(ledger.warnings)
-                        .chain(queue.warnings),
-                );
+                self.warnings.extend(budget.warnings);
+                self.warnings.extend(ledger.warnings);
+                self.warnings.extend(queue.warnings);
                 self.budget.merge(&budget.value);
                 self.ledger.merge(ledger.value);
                 for item in queue.value.items {
