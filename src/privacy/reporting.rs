@@ -245,7 +245,7 @@ impl Reporting {
         Audit {
             entries,
             drop_counts: self.ledger.drop_counts.clone(),
-            recent_drops: self.ledger.recent_drops.iter().cloned().collect(),
+            recent_drops: self.ledger.recent_drops.clone(),
             epsilon_spent_today: f64::from(spent) / 1000.0,
             daily_epsilon: f64::from(self.daily_milli) / 1000.0,
             epsilon_by_day: self.ledger.epsilon_by_day(),
