@@ -355,10 +355,11 @@ impl EncodedReport {
         let kind = ReportKind::parse(type_name)
             .ok_or_else(|| ReportError::UnknownType(type_name.chars().take(32).collect()))?;
         let schema = kind.schema();
-        let fields = schema.fields();
+        let (fields, count) = schema.wire_fields();
+        let fields = &fields[..count];
         if let Some((unknown, _)) = object
             .iter()
-            .find(|(k, _)| !fields.iter().any(|f| f.name == k.as_str()))
+            .find(|(k, _)| !fields.iter().any(|f| f.0 == k.as_str()))
         {
             return Err(ReportError::UnknownField(
                 unknown.chars().take(32).collect(),
@@ -372,16 +373,16 @@ impl EncodedReport {
             experiment: None,
             noisy: Noisy::Index(0),
         };
-        for field in &fields {
-            let v = get(field.name).ok_or(ReportError::MissingField(field.name))?;
+        for &(name, ty) in fields {
+            let v = get(name).ok_or(ReportError::MissingField(name))?;
             let text = || match &v {
                 Scalar::Str(s) => Ok(s.as_str()),
                 _ => Err(ReportError::WrongType {
-                    field: field.name,
+                    field: name,
                     expected: "a string",
                 }),
             };
-            match field.ty {
+            match ty {
                 FieldType::ReportType => {}
                 FieldType::ReportId => report.id = ReportId::parse(text()?)?,
                 FieldType::Day => report.day = Day::parse(text()?)?,
@@ -399,11 +400,11 @@ impl EncodedReport {
                 }
                 FieldType::LabelIndex { size } => {
                     let index = v.as_u64().ok_or(ReportError::WrongType {
-                        field: field.name,
+                        field: name,
                         expected: "an integer",
                     })?;
                     if index >= size as u64 {
-                        return Err(ReportError::OutOfDomain { field: field.name });
+                        return Err(ReportError::OutOfDomain { field: name });
                     }
                     report.noisy = Noisy::Index(index as u32);
                 }
@@ -411,7 +412,7 @@ impl EncodedReport {
                     let bits = text()?;
                     if bits.len() != size || !bits.bytes().all(|b| b == b'0' || b == b'1') {
                         return Err(ReportError::WrongType {
-                            field: field.name,
+                            field: name,
                             expected: "a string of one 0/1 per label",
                         });
                     }
