@@ -99,11 +99,10 @@ impl Engine {
         self.load_personal_data(now_ms);
         self.load_memory(now_ms);
         self.profile_loaded = true;
-        let buffered: Vec<_> = self.buffer.iter().cloned().collect();
+        let buffered = self.buffer.take();
         for event in &buffered {
             self.learn(event);
         }
-        self.buffer.clear();
         self.save_profile();
         self.save_memory();
         self.save_quiz();
