@@ -261,13 +261,7 @@ impl ReportId {
 
 impl fmt::Display for ReportId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut text = [0u8; 32];
-        for (i, b) in self.0.iter().enumerate() {
-            text[2 * i] = HEX[usize::from(b >> 4)];
-            text[2 * i + 1] = HEX[usize::from(b & 15)];
-        }
-        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
     }
 }
 
