@@ -191,9 +191,7 @@ impl Engine {
                 self.save_measurement();
             }
         }
-        if !lifecycle_sent
-            && self.consent.allows(Purpose::Personalization)
-        {
+        if !lifecycle_sent && self.consent.allows(Purpose::Personalization) {
             if let Some(label) = self.lifecycle_label(now_ms) {
                 if let Ok(report) = Report::new(ReportKind::Lifecycle, today, label, None) {
                     send(self, report);

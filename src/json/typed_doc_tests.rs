@@ -2,7 +2,6 @@
 //! their serde derives: serialised values read back equal, mutated documents give the
 //! derive's error message.
 
-
 use proptest::prelude::*;
 
 use super::tests::{agree, check, mutations};
