@@ -268,7 +268,7 @@ impl fmt::Display for ReportId {
 impl EncodedReport {
     /// The writer before [`ToJson`] (members collected, sorted, joined): the oracle the
     /// direct writer is compared with.
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub(crate) fn to_json_sorted(&self) -> String {
         let schema = self.kind.schema();
         let quoted = |s: &str| crate::json::quoted(&s);
