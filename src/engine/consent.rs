@@ -99,11 +99,10 @@ impl Engine {
         self.load_personal_data(now_ms);
         self.load_memory(now_ms);
         self.profile_loaded = true;
-        let buffered: Vec<_> = self.buffer.iter().cloned().collect();
+        let buffered = self.buffer.take();
         for event in &buffered {
             self.learn(event);
         }
-        self.buffer.clear();
         self.save_profile();
         self.save_memory();
         self.save_quiz();
@@ -125,8 +124,12 @@ impl Engine {
         let personal = |key: &str| {
             key.strip_prefix(&prefix).is_some_and(|rest| {
                 PERSONAL_DOCS.iter().any(|doc| {
-                    rest.ends_with(&format!(":{doc}"))
-                        || rest.starts_with(&format!("quarantine:{doc}:"))
+                    // `…:{doc}` or `quarantine:{doc}:…`.
+                    rest.strip_suffix(doc).is_some_and(|r| r.ends_with(':'))
+                        || rest
+                            .strip_prefix("quarantine:")
+                            .and_then(|r| r.strip_prefix(doc))
+                            .is_some_and(|r| r.starts_with(':'))
                 })
             })
         };

@@ -120,12 +120,13 @@ impl Engine {
     fn submit_due_reports(&mut self, now_ms: f64) {
         let today = Day::from_ms(now_ms);
         let audit = self.reporting.audit(now_ms);
-        let sent_today: Vec<ReportKind> = audit
-            .entries
-            .iter()
-            .filter(|e| Day::from_ms(e.at_ms) == today)
-            .map(|e| e.report_type)
-            .collect();
+        let (mut engagement_sent, mut lifecycle_sent) = (false, false);
+        for e in &audit.entries {
+            if Day::from_ms(e.at_ms) == today {
+                engagement_sent |= e.report_type == ReportKind::Engagement;
+                lifecycle_sent |= e.report_type == ReportKind::Lifecycle;
+            }
+        }
         let mut remaining = ((audit.daily_epsilon - audit.epsilon_spent_today) * 1000.0).round();
         let mut send = |engine: &mut Engine, report: Report| -> bool {
             let Ok(epsilon) = engine.reporting.config().epsilon_for(report.kind) else {
@@ -151,7 +152,7 @@ impl Engine {
             }
             sent
         };
-        if !sent_today.contains(&ReportKind::Engagement)
+        if !engagement_sent
             && self.engagement.day == Some(today)
             && self.engagement.events >= MIN_ENGAGEMENT_EVENTS
         {
@@ -190,9 +191,7 @@ impl Engine {
                 self.save_measurement();
             }
         }
-        if !sent_today.contains(&ReportKind::Lifecycle)
-            && self.consent.allows(Purpose::Personalization)
-        {
+        if !lifecycle_sent && self.consent.allows(Purpose::Personalization) {
             if let Some(label) = self.lifecycle_label(now_ms) {
                 if let Ok(report) = Report::new(ReportKind::Lifecycle, today, label, None) {
                     send(self, report);

@@ -2,8 +2,6 @@
 //! their serde derives: serialised values read back equal, mutated documents give the
 //! derive's error message.
 
-use std::collections::VecDeque;
-
 use proptest::prelude::*;
 
 use super::tests::{agree, check, mutations};
@@ -93,7 +91,7 @@ pub(crate) fn ledger() -> impl Strategy<Value = Ledger> {
             version,
             entries,
             drop_counts: counts.into_iter().collect(),
-            recent_drops: VecDeque::from(recent),
+            recent_drops: recent,
         })
 }
 

@@ -342,6 +342,11 @@ impl<T> PreConsentBuffer<T> {
         self.items.iter()
     }
 
+    /// Removes and returns the buffered events, oldest first (for the replay on a grant).
+    pub fn take(&mut self) -> VecDeque<T> {
+        std::mem::take(&mut self.items)
+    }
+
     /// Discards every buffered event.
     pub fn clear(&mut self) {
         self.items.clear();

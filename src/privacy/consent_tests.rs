@@ -137,3 +137,16 @@ fn invalid_values_are_shown_truncated_without_splitting_characters() {
     ));
     assert!(matches!(update("[]"), Err(ConsentError::Malformed(_))));
 }
+
+#[test]
+fn take_empties_the_buffer_oldest_first_and_keeps_the_drop_count() {
+    let mut buffer = PreConsentBuffer::with_capacity(2);
+    for i in 0..3 {
+        buffer.push(i);
+    }
+    assert_eq!(buffer.take(), [1, 2]);
+    assert!(buffer.is_empty());
+    assert_eq!(buffer.dropped(), 1);
+    buffer.push(7);
+    assert_eq!(buffer.iter().copied().collect::<Vec<_>>(), [7]);
+}

@@ -3,8 +3,6 @@
 //! When the ledger is full the new report is refused and the drop is counted, so nothing
 //! is ever sent without a ledger entry.
 
-use std::collections::VecDeque;
-
 use serde::{Deserialize, Serialize};
 
 use super::consent::Purpose;
@@ -83,7 +81,7 @@ pub struct Ledger {
     /// Drops per reason, since the ledger was created.
     pub drop_counts: VecMap<DropReason, u64>,
     /// The most recent drops, oldest first.
-    pub recent_drops: VecDeque<DropRecord>,
+    pub recent_drops: Vec<DropRecord>,
 }
 
 impl Ledger {
@@ -115,10 +113,7 @@ impl Ledger {
     pub fn record_drop(&mut self, reason: DropReason, report_type: ReportKind, at_ms: f64) {
         self.version = LEDGER_VERSION;
         *self.drop_counts.entry(reason).or_default() += 1;
-        if self.recent_drops.len() >= MAX_RECENT_DROPS {
-            self.recent_drops.pop_front();
-        }
-        self.recent_drops.push_back(DropRecord {
+        self.record_drop_record(DropRecord {
             at_ms,
             reason,
             report_type,
@@ -153,9 +148,9 @@ impl Ledger {
 
     fn record_drop_record(&mut self, d: DropRecord) {
         if self.recent_drops.len() >= MAX_RECENT_DROPS {
-            self.recent_drops.pop_front();
+            self.recent_drops.remove(0);
         }
-        self.recent_drops.push_back(d);
+        self.recent_drops.push(d);
     }
 }
 
@@ -197,7 +192,7 @@ impl Versioned for Ledger {
         let recent = self.recent_drops.len();
         self.recent_drops.retain(|d| d.at_ms.is_finite());
         while self.recent_drops.len() > MAX_RECENT_DROPS {
-            self.recent_drops.pop_front();
+            self.recent_drops.remove(0);
         }
         dropped + (recent - self.recent_drops.len())
     }

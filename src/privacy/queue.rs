@@ -155,11 +155,7 @@ impl ReportQueue {
     /// Removes and returns reports about days older than [`MAX_REPORT_AGE_DAYS`].
     pub fn take_expired(&mut self, today: Day) -> Vec<QueuedReport> {
         let oldest = Day(today.0.saturating_sub(MAX_REPORT_AGE_DAYS));
-        let (expired, kept) = std::mem::take(&mut self.items)
-            .into_iter()
-            .partition(|r| r.day < oldest);
-        self.items = kept;
-        expired
+        take_where(&mut self.items, &|r| r.day < oldest)
     }
 
     /// The next batch if an attempt is due at `now_ms` (the reports stay queued until
@@ -187,10 +183,7 @@ impl ReportQueue {
     ) -> Vec<QueuedReport> {
         match outcome {
             DeliveryOutcome::Delivered | DeliveryOutcome::Rejected => {
-                let (gone, kept) = std::mem::take(&mut self.items)
-                    .into_iter()
-                    .partition(|r| ids.contains(&r.id));
-                self.items = kept;
+                let gone = take_where(&mut self.items, &|r| ids.contains(&r.id));
                 self.failures = 0;
                 self.next_attempt_ms = 0.0;
                 if outcome == DeliveryOutcome::Rejected {
@@ -215,6 +208,24 @@ impl ReportQueue {
         self.next_attempt_ms = 0.0;
         std::mem::take(&mut self.items)
     }
+}
+
+/// Removes and returns the reports `take` selects, both parts in their order (one copy of
+/// the split for every caller).
+fn take_where(
+    items: &mut Vec<QueuedReport>,
+    take: &dyn Fn(&QueuedReport) -> bool,
+) -> Vec<QueuedReport> {
+    let (mut taken, mut kept) = (Vec::new(), Vec::new());
+    for r in std::mem::take(items) {
+        if take(&r) {
+            taken.push(r);
+        } else {
+            kept.push(r);
+        }
+    }
+    *items = kept;
+    taken
 }
 
 // Serde-free readers (the wasm build's; same documents, values and errors as the derives).

@@ -85,13 +85,9 @@ impl Reporting {
         match loaded {
             Ok((budget, ledger, queue)) => {
                 let writable = budget.writable && ledger.writable && queue.writable;
-                self.warnings.extend(
-                    budget
-                        .warnings
-                        .into_iter()
-                        .chain(ledger.warnings)
-                        .chain(queue.warnings),
-                );
+                self.warnings.extend(budget.warnings);
+                self.warnings.extend(ledger.warnings);
+                self.warnings.extend(queue.warnings);
                 self.budget.merge(&budget.value);
                 self.ledger.merge(ledger.value);
                 for item in queue.value.items {
@@ -249,7 +245,7 @@ impl Reporting {
         Audit {
             entries,
             drop_counts: self.ledger.drop_counts.clone(),
-            recent_drops: self.ledger.recent_drops.iter().cloned().collect(),
+            recent_drops: self.ledger.recent_drops.clone(),
             epsilon_spent_today: f64::from(spent) / 1000.0,
             daily_epsilon: f64::from(self.daily_milli) / 1000.0,
             epsilon_by_day: self.ledger.epsilon_by_day(),

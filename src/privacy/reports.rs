@@ -185,45 +185,53 @@ impl ReportKind {
 impl ReportSchema {
     /// The wire fields, in the order documented.
     pub fn fields(&self) -> Vec<FieldSpec> {
-        let mut fields = vec![
-            FieldSpec {
-                name: "id",
-                ty: FieldType::ReportId,
-                description: "random per report, for duplicate dropping; links nothing",
-            },
-            FieldSpec {
-                name: "type",
-                ty: FieldType::ReportType,
-                description: "the report type",
-            },
-            FieldSpec {
-                name: "day",
-                ty: FieldType::Day,
-                description: "UTC day the report describes",
-            },
-            FieldSpec {
-                name: "epsilon",
-                ty: FieldType::Epsilon,
-                description: "the local-DP ε used for the value",
-            },
-        ];
-        if self.has_experiment {
-            fields.push(FieldSpec {
-                name: "experiment",
-                ty: FieldType::Slug,
-                description: "the experiment's name as declared by the site",
-            });
-        }
+        let (fields, count) = self.wire_fields();
+        fields[..count]
+            .iter()
+            .map(|&(name, ty)| FieldSpec {
+                name,
+                ty,
+                description: match ty {
+                    FieldType::ReportId => {
+                        "random per report, for duplicate dropping; links nothing"
+                    }
+                    FieldType::ReportType => "the report type",
+                    FieldType::Day => "UTC day the report describes",
+                    FieldType::Epsilon => "the local-DP ε used for the value",
+                    FieldType::Slug => "the experiment's name as declared by the site",
+                    FieldType::LabelIndex { .. } | FieldType::LabelBits { .. } => {
+                        self.value_description
+                    }
+                },
+            })
+            .collect()
+    }
+
+    /// The wire fields' names and types in the order documented (the first `count` of the
+    /// array): [`ReportSchema::fields`] without the descriptions, and no allocation.
+    pub(crate) fn wire_fields(&self) -> ([(&'static str, FieldType); 6], usize) {
         let size = self.labels.len();
-        fields.push(FieldSpec {
-            name: self.value_field,
-            ty: match self.encoding {
+        let value = (
+            self.value_field,
+            match self.encoding {
                 Encoding::Grr => FieldType::LabelIndex { size },
                 Encoding::Oue => FieldType::LabelBits { size },
             },
-            description: self.value_description,
-        });
-        fields
+        );
+        let mut fields = [
+            ("id", FieldType::ReportId),
+            ("type", FieldType::ReportType),
+            ("day", FieldType::Day),
+            ("epsilon", FieldType::Epsilon),
+            ("experiment", FieldType::Slug),
+            value,
+        ];
+        if self.has_experiment {
+            (fields, 6)
+        } else {
+            fields[4] = value;
+            (fields, 5)
+        }
     }
 }
 

@@ -261,3 +261,33 @@ fn reports_read_with_whitespace_and_repeated_keys_like_json_objects() {
         Err(ReportError::InvalidJson(_))
     ));
 }
+
+proptest! {
+    /// The direct writer gives the old writer's bytes (members collected, sorted by key,
+    /// joined) for every report type, with any id, day, ε, experiment name (escapes
+    /// included) and noised value, valid or not.
+    #[test]
+    fn direct_writer_matches_the_sorted_members(
+        kind in 0usize..4, id in any::<[u8; 16]>(), day in any::<u32>(), milli in 0u32..10_000,
+        experiment in proptest::option::of(".{0,12}"), index in any::<u32>(),
+        bits in proptest::collection::vec(any::<bool>(), 0..40), oue in any::<bool>()
+    ) {
+        let encoded = EncodedReport {
+            id: ReportId(id),
+            kind: ReportKind::ALL[kind],
+            day: Day(day),
+            epsilon: crate::privacy::wire::Epsilon::from_milli(milli)
+                .unwrap_or(Epsilon::new(1.0).unwrap()),
+            experiment,
+            noisy: if oue { Noisy::Bits(bits) } else { Noisy::Index(index) },
+        };
+        prop_assert_eq!(encoded.to_json(), encoded.to_json_sorted());
+    }
+
+    /// A report id's text is its bytes in lower-case hex.
+    #[test]
+    fn report_id_text_is_lower_case_hex(id in any::<[u8; 16]>()) {
+        let hex: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        prop_assert_eq!(ReportId(id).to_string(), hex);
+    }
+}

@@ -266,8 +266,10 @@ impl fmt::Display for ReportId {
 }
 
 impl EncodedReport {
-    /// The exact JSON sent and ledgered (keys sorted, no whitespace).
-    pub fn to_json(&self) -> String {
+    /// The writer before [`ToJson`] (members collected, sorted, joined): the oracle the
+    /// direct writer is compared with.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn to_json_sorted(&self) -> String {
         let schema = self.kind.schema();
         let quoted = |s: &str| crate::json::quoted(&s);
         let mut members: Vec<(&str, String)> = vec![
@@ -301,6 +303,11 @@ impl EncodedReport {
         }
         out.push('}');
         out
+    }
+
+    /// The exact JSON sent and ledgered (keys sorted, no whitespace).
+    pub fn to_json(&self) -> String {
+        json::to_json(self)
     }
 
     /// Parses and strictly validates one report from JSON text.
@@ -342,10 +349,11 @@ impl EncodedReport {
         let kind = ReportKind::parse(type_name)
             .ok_or_else(|| ReportError::UnknownType(type_name.chars().take(32).collect()))?;
         let schema = kind.schema();
-        let fields = schema.fields();
+        let (fields, count) = schema.wire_fields();
+        let fields = &fields[..count];
         if let Some((unknown, _)) = object
             .iter()
-            .find(|(k, _)| !fields.iter().any(|f| f.name == k.as_str()))
+            .find(|(k, _)| !fields.iter().any(|f| f.0 == k.as_str()))
         {
             return Err(ReportError::UnknownField(
                 unknown.chars().take(32).collect(),
@@ -359,16 +367,16 @@ impl EncodedReport {
             experiment: None,
             noisy: Noisy::Index(0),
         };
-        for field in &fields {
-            let v = get(field.name).ok_or(ReportError::MissingField(field.name))?;
+        for &(name, ty) in fields {
+            let v = get(name).ok_or(ReportError::MissingField(name))?;
             let text = || match &v {
                 Scalar::Str(s) => Ok(s.as_str()),
                 _ => Err(ReportError::WrongType {
-                    field: field.name,
+                    field: name,
                     expected: "a string",
                 }),
             };
-            match field.ty {
+            match ty {
                 FieldType::ReportType => {}
                 FieldType::ReportId => report.id = ReportId::parse(text()?)?,
                 FieldType::Day => report.day = Day::parse(text()?)?,
@@ -386,11 +394,11 @@ impl EncodedReport {
                 }
                 FieldType::LabelIndex { size } => {
                     let index = v.as_u64().ok_or(ReportError::WrongType {
-                        field: field.name,
+                        field: name,
                         expected: "an integer",
                     })?;
                     if index >= size as u64 {
-                        return Err(ReportError::OutOfDomain { field: field.name });
+                        return Err(ReportError::OutOfDomain { field: name });
                     }
                     report.noisy = Noisy::Index(index as u32);
                 }
@@ -398,7 +406,7 @@ impl EncodedReport {
                     let bits = text()?;
                     if bits.len() != size || !bits.bytes().all(|b| b == b'0' || b == b'1') {
                         return Err(ReportError::WrongType {
-                            field: field.name,
+                            field: name,
                             expected: "a string of one 0/1 per label",
                         });
                     }
@@ -411,5 +419,80 @@ impl EncodedReport {
             (Noisy::Index(_), Encoding::Grr) | (Noisy::Bits(_), Encoding::Oue)
         ));
         Ok(report)
+    }
+}
+
+/// A member of a report on the wire; the keys of [`REPORT_KEYS`] in sorted order, with the
+/// protected value (its key is the schema's `value_field`) placed where its key sorts.
+#[derive(Clone, Copy)]
+enum Member {
+    Day,
+    Epsilon,
+    Experiment,
+    Id,
+    Type,
+}
+
+/// The fixed report keys, sorted.
+const REPORT_KEYS: [(&str, Member); 5] = [
+    ("day", Member::Day),
+    ("epsilon", Member::Epsilon),
+    ("experiment", Member::Experiment),
+    ("id", Member::Id),
+    ("type", Member::Type),
+];
+
+/// The exact bytes sent and ledgered: the members in sorted key order, no whitespace,
+/// written straight into the [`json::Writer`].
+impl json::ToJson for EncodedReport {
+    fn write_json(&self, w: &mut json::Writer) {
+        let schema = self.kind.schema();
+        let mut value = Some(schema.value_field);
+        let mut open = "{\"";
+        for (key, member) in REPORT_KEYS {
+            let text = match member {
+                Member::Experiment => match &self.experiment {
+                    Some(name) => Some(name.as_str()),
+                    None => continue,
+                },
+                Member::Type => Some(schema.name),
+                _ => None,
+            };
+            if let Some(field) = value.filter(|field| *field < key) {
+                self.write_value(w, open, field);
+                open = ",\"";
+                value = None;
+            }
+            w.raw(open);
+            w.raw(key);
+            w.raw("\":");
+            open = ",\"";
+            match (member, text) {
+                (_, Some(text)) => w.string(text),
+                (Member::Day, _) => w.string(&self.day.to_string()),
+                (Member::Id, _) => w.string(&self.id.to_string()),
+                _ => w.float(self.epsilon.get()),
+            }
+        }
+        if let Some(field) = value {
+            self.write_value(w, open, field);
+        }
+        w.raw("}");
+    }
+}
+
+impl EncodedReport {
+    /// The protected value's member: an index (GRR) or a string of `0`/`1` (OUE).
+    fn write_value(&self, w: &mut json::Writer, open: &str, field: &str) {
+        w.raw(open);
+        w.raw(field);
+        w.raw("\":");
+        match &self.noisy {
+            Noisy::Index(i) => w.unsigned(u64::from(*i)),
+            Noisy::Bits(bits) => {
+                let text: String = bits.iter().map(|b| if *b { '1' } else { '0' }).collect();
+                w.string(&text);
+            }
+        }
     }
 }

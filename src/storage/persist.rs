@@ -105,24 +105,34 @@ pub fn load<T: Versioned>(
     keys: &Keys,
     now_ms: f64,
 ) -> Result<Loaded<T>, StorageError> {
-    let mut value = None;
-    let mut read = |text: &str| -> Result<usize, String> {
-        let mut doc = T::parse(text)?;
-        let dropped = doc.repair(now_ms);
-        value = Some(doc);
-        Ok(dropped)
-    };
-    let (warnings, writable) = load_document(store, keys, T::DOC, T::VERSION, now_ms, &mut read)?;
+    let mut value = T::default();
+    let (warnings, writable) = load_document(store, keys, T::DOC, T::VERSION, now_ms, &mut value)?;
     Ok(Loaded {
-        value: value.unwrap_or_default(),
+        value,
         warnings,
         writable,
     })
 }
 
+/// A document [`load_document`] reads into: the only per-type step of a load.
+trait Stored {
+    /// Parses and repairs the stored text into `self` (left as it was on error); returns
+    /// how many entries were dropped, or why the shape is wrong.
+    fn read_stored(&mut self, text: &str, now_ms: f64) -> Result<usize, String>;
+}
+
+impl<T: Versioned> Stored for T {
+    fn read_stored(&mut self, text: &str, now_ms: f64) -> Result<usize, String> {
+        let mut doc = T::parse(text)?;
+        let dropped = doc.repair(now_ms);
+        *self = doc;
+        Ok(dropped)
+    }
+}
+
 /// The type-independent part of [`load`] (one copy for every document type): reads the key,
-/// checks JSON and version, hands the text to `read` (parse and repair; returns how many
-/// entries were dropped, or why the shape is wrong) and quarantines what cannot be read.
+/// checks JSON and version, hands the text to `read` (parse and repair into the document)
+/// and quarantines what cannot be read.
 /// Returns the warnings and whether the key may be written.
 fn load_document(
     store: &mut dyn KeyValueStore,
@@ -130,7 +140,7 @@ fn load_document(
     doc: &str,
     version: u32,
     now_ms: f64,
-    read: &mut dyn FnMut(&str) -> Result<usize, String>,
+    read: &mut dyn Stored,
 ) -> Result<(Vec<Warning>, bool), StorageError> {
     let key = keys.doc(doc, version);
     let Some(raw) = store.get(&key)? else {
@@ -143,7 +153,7 @@ fn load_document(
                 STORAGE_FUTURE_VERSION,
                 format!("stored {doc} has version {v}; this SDK reads up to {version}"),
             ),
-            _ => match read(&raw) {
+            _ => match read.read_stored(&raw, now_ms) {
                 Ok(dropped) => {
                     let warnings = (dropped > 0)
                         .then(|| Warning {
