@@ -207,8 +207,15 @@ impl Weights {
         ]
     }
 
-    /// Rebuilds weights from decoded tensors, checking every shape against `expected`.
-    fn from_tensors(tensors: Vec<Tensor>, expected: &Weights) -> Result<Weights, ModelError> {
+    /// Rebuilds weights from decoded tensors, checking every shape against the compiled spec,
+    /// and copies their dense layers for the scoring loop.
+    ///
+    /// One loop over a table of names and shapes (matrices first, then vectors: the order in
+    /// which a missing or misshapen tensor is reported), on the decoded vectors themselves.
+    fn from_tensors(
+        tensors: Vec<Tensor>,
+        index: &SpecIndex,
+    ) -> Result<(Weights, kernel::Dense), ModelError> {
         // A dozen tensors: a vector beats a map in code size and speed.
         let mut by_name: Vec<Tensor> = Vec::with_capacity(tensors.len());
         for t in tensors {
@@ -220,54 +227,77 @@ impl Weights {
             }
             by_name.push(t);
         }
-        let mut take = |name: &str, shape: &[usize]| -> Result<Vec<f32>, ModelError> {
+        let s = index.spec();
+        let (dim, hidden, inputs) = (s.dim, s.hidden, CROSS_COUNT + 1);
+        // (name, shape, rank): a vector's shape is its first entry.
+        let expected: [(&str, [usize; 2], usize); 11] = [
+            ("item_table", [index.item_table_rows(), dim], 2),
+            ("context_table", [index.context_table_rows(), dim], 2),
+            ("history_transform", [dim, dim], 2),
+            ("session_transform", [dim, dim], 2),
+            ("quiz_transform", [dim, dim], 2),
+            ("embedding_projection", [dim, s.item_embedding_dim], 2),
+            ("hidden_weights", [hidden, inputs], 2),
+            ("shopper_bias", [dim, 0], 1),
+            ("cross_weights", [CROSS_COUNT, 0], 1),
+            ("hidden_bias", [hidden, 0], 1),
+            ("output_weights", [hidden, 0], 1),
+        ];
+        let mut data: [Vec<f32>; 11] = Default::default();
+        for ((name, shape, rank), slot) in expected.iter().zip(&mut data) {
+            let shape = &shape[..*rank];
             let at = by_name
                 .iter()
-                .position(|t| t.name == name)
-                .ok_or_else(|| ModelError::MissingTensor(name.to_owned()))?;
+                .position(|t| t.name == *name)
+                .ok_or_else(|| ModelError::MissingTensor((*name).to_owned()))?;
             let t = by_name.swap_remove(at);
             if t.shape != shape {
                 return Err(ModelError::ShapeMismatch {
-                    tensor: name.to_owned(),
+                    tensor: (*name).to_owned(),
                     expected: shape.to_vec(),
                     actual: t.shape,
                 });
             }
-            Ok(t.data)
-        };
-        let mut m = |name: &str, a: &Array2<f32>| -> Result<Array2<f32>, ModelError> {
-            let data = take(name, a.shape())?;
-            Array2::from_shape_vec(a.raw_dim(), data)
-                .map_err(|e| ModelError::Malformed(e.to_string()))
-        };
-        let item_table = m("item_table", &expected.item_table)?;
-        let context_table = m("context_table", &expected.context_table)?;
-        let history_transform = m("history_transform", &expected.history_transform)?;
-        let session_transform = m("session_transform", &expected.session_transform)?;
-        let quiz_transform = m("quiz_transform", &expected.quiz_transform)?;
-        let embedding_projection = m("embedding_projection", &expected.embedding_projection)?;
-        let hidden_weights = m("hidden_weights", &expected.hidden_weights)?;
-        let mut v = |name: &str, a: &Array1<f32>| -> Result<Array1<f32>, ModelError> {
-            Ok(Array1::from_vec(take(name, &[a.len()])?))
-        };
-        let weights = Weights {
-            item_table,
-            context_table,
-            shopper_bias: v("shopper_bias", &expected.shopper_bias)?,
-            history_transform,
-            session_transform,
-            quiz_transform,
-            embedding_projection,
-            cross_weights: v("cross_weights", &expected.cross_weights)?,
-            hidden_weights,
-            hidden_bias: v("hidden_bias", &expected.hidden_bias)?,
-            output_weights: v("output_weights", &expected.output_weights)?,
-        };
+            *slot = t.data;
+        }
         if let Some(name) = by_name.first().map(|t| &t.name) {
             return Err(ModelError::Malformed(format!("unexpected tensor `{name}`")));
         }
-        Ok(weights)
+        let [items, context, history, session, quiz, projection, hidden_weights, shopper_bias, cross, hidden_bias, output] =
+            data;
+        // The interaction weights transposed: input j's weights to every hidden unit together.
+        let mut hidden_t = Vec::with_capacity(hidden_weights.len());
+        for j in 0..inputs {
+            for unit in 0..hidden {
+                hidden_t.push(hidden_weights[unit * inputs + j]);
+            }
+        }
+        let dense = kernel::Dense {
+            hidden_t,
+            hidden_bias: hidden_bias.clone(),
+            output: output.clone(),
+            cross: cross.clone(),
+        };
+        let weights = Weights {
+            item_table: matrix(expected[0].1, items)?,
+            context_table: matrix(expected[1].1, context)?,
+            shopper_bias: Array1::from_vec(shopper_bias),
+            history_transform: matrix(expected[2].1, history)?,
+            session_transform: matrix(expected[3].1, session)?,
+            quiz_transform: matrix(expected[4].1, quiz)?,
+            embedding_projection: matrix(expected[5].1, projection)?,
+            cross_weights: Array1::from_vec(cross),
+            hidden_weights: matrix(expected[6].1, hidden_weights)?,
+            hidden_bias: Array1::from_vec(hidden_bias),
+            output_weights: Array1::from_vec(output),
+        };
+        Ok((weights, dense))
     }
+}
+
+/// A row-major matrix from its values (their count was checked against the shape).
+fn matrix([rows, cols]: [usize; 2], data: Vec<f32>) -> Result<Array2<f32>, ModelError> {
+    Array2::from_shape_vec((rows, cols), data).map_err(|e| ModelError::Malformed(e.to_string()))
 }
 
 /// A loaded, verified model.
@@ -293,11 +323,11 @@ impl Model {
         {
             return Err(ModelError::NonFinite(t.name.clone()));
         }
-        let weights = Weights::from_tensors(tensors, &Weights::zeros(&index))?;
+        let (weights, dense) = Weights::from_tensors(tensors, &index)?;
         Ok(Model {
             metadata,
             index,
-            dense: kernel::Dense::of(&weights),
+            dense,
             weights,
             sha256: String::new(),
         })
@@ -310,11 +340,11 @@ impl Model {
         let (metadata_json, tensors) = format::decode(bytes, pinned_sha256)?;
         let metadata = ModelMetadata::from_json(metadata_json)?;
         let index = metadata.spec.clone().compile()?;
-        let weights = Weights::from_tensors(tensors, &Weights::zeros(&index))?;
+        let (weights, dense) = Weights::from_tensors(tensors, &index)?;
         Ok(Model {
             metadata,
             index,
-            dense: kernel::Dense::of(&weights),
+            dense,
             weights,
             sha256: sha256::sha256_hex(bytes),
         })
@@ -348,5 +378,9 @@ impl Model {
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod oracle;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod oracle_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod tests;
