@@ -30,7 +30,7 @@ pub mod quant;
 pub mod score;
 pub mod sha256;
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ErrorKind};
 use thiserror::Error;
 
 use crate::features::cross::CROSS_COUNT;
@@ -211,7 +211,9 @@ impl Weights {
     /// and copies their dense layers for the scoring loop.
     ///
     /// One loop over a table of names and shapes (matrices first, then vectors: the order in
-    /// which a missing or misshapen tensor is reported), on the decoded vectors themselves.
+    /// which a missing or misshapen tensor is reported), on the decoded vectors themselves
+    /// (their length is the product of their shape, so building a matrix cannot fail once
+    /// its shape matched).
     fn from_tensors(
         tensors: Vec<Tensor>,
         index: &SpecIndex,
@@ -243,35 +245,39 @@ impl Weights {
             ("hidden_bias", [hidden, 0], 1),
             ("output_weights", [hidden, 0], 1),
         ];
-        let mut data: [Vec<f32>; 11] = Default::default();
-        for ((name, shape, rank), slot) in expected.iter().zip(&mut data) {
-            let shape = &shape[..*rank];
+        let mut matrices: [Array2<f32>; 7] = Default::default();
+        let mut vectors: [Vec<f32>; 4] = Default::default();
+        let mut hidden_t = Vec::new();
+        for (k, (name, shape, rank)) in expected.iter().enumerate() {
             let at = by_name
                 .iter()
                 .position(|t| t.name == *name)
                 .ok_or_else(|| ModelError::MissingTensor((*name).to_owned()))?;
             let t = by_name.swap_remove(at);
-            if t.shape != shape {
+            if t.shape != shape[..*rank] {
                 return Err(ModelError::ShapeMismatch {
                     tensor: (*name).to_owned(),
-                    expected: shape.to_vec(),
+                    expected: shape[..*rank].to_vec(),
                     actual: t.shape,
                 });
             }
-            *slot = t.data;
+            match (matrices.get_mut(k), vectors.get_mut(k.wrapping_sub(7))) {
+                (Some(slot), _) => {
+                    if k == 6 {
+                        hidden_t = transposed(&t.data, hidden, inputs);
+                    }
+                    *slot = matrix(*shape, t.data)?;
+                }
+                (None, Some(slot)) => *slot = t.data,
+                (None, None) => {}
+            }
         }
         if let Some(name) = by_name.first().map(|t| &t.name) {
             return Err(ModelError::Malformed(format!("unexpected tensor `{name}`")));
         }
-        let [items, context, history, session, quiz, projection, hidden_weights, shopper_bias, cross, hidden_bias, output] =
-            data;
-        // The interaction weights transposed: input j's weights to every hidden unit together.
-        let mut hidden_t = Vec::with_capacity(hidden_weights.len());
-        for j in 0..inputs {
-            for unit in 0..hidden {
-                hidden_t.push(hidden_weights[unit * inputs + j]);
-            }
-        }
+        let [item_table, context_table, history_transform, session_transform, quiz_transform, embedding_projection, hidden_weights] =
+            matrices;
+        let [shopper_bias, cross, hidden_bias, output] = vectors;
         let dense = kernel::Dense {
             hidden_t,
             hidden_bias: hidden_bias.clone(),
@@ -279,15 +285,15 @@ impl Weights {
             cross: cross.clone(),
         };
         let weights = Weights {
-            item_table: matrix(expected[0].1, items)?,
-            context_table: matrix(expected[1].1, context)?,
+            item_table,
+            context_table,
             shopper_bias: Array1::from_vec(shopper_bias),
-            history_transform: matrix(expected[2].1, history)?,
-            session_transform: matrix(expected[3].1, session)?,
-            quiz_transform: matrix(expected[4].1, quiz)?,
-            embedding_projection: matrix(expected[5].1, projection)?,
+            history_transform,
+            session_transform,
+            quiz_transform,
+            embedding_projection,
             cross_weights: Array1::from_vec(cross),
-            hidden_weights: matrix(expected[6].1, hidden_weights)?,
+            hidden_weights,
             hidden_bias: Array1::from_vec(hidden_bias),
             output_weights: Array1::from_vec(output),
         };
@@ -295,9 +301,31 @@ impl Weights {
     }
 }
 
+/// `hidden × inputs` row-major values transposed: input `j`'s weights to every hidden unit
+/// together (what the interaction kernel reads).
+fn transposed(values: &[f32], hidden: usize, inputs: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(values.len());
+    for j in 0..inputs {
+        for unit in 0..hidden {
+            out.push(values.get(unit * inputs + j).copied().unwrap_or(0.0));
+        }
+    }
+    out
+}
+
 /// A row-major matrix from its values (their count was checked against the shape).
 fn matrix([rows, cols]: [usize; 2], data: Vec<f32>) -> Result<Array2<f32>, ModelError> {
-    Array2::from_shape_vec((rows, cols), data).map_err(|e| ModelError::Malformed(e.to_string()))
+    Array2::from_shape_vec((rows, cols), data).map_err(|e| {
+        // ndarray's `ShapeError` text for the kinds `from_shape_vec` returns, without linking
+        // its formatting.
+        let text = match e.kind() {
+            ErrorKind::IncompatibleShape => "ShapeError/IncompatibleShape: incompatible shapes",
+            ErrorKind::OutOfBounds => "ShapeError/OutOfBounds: out of bounds indexing",
+            ErrorKind::Overflow => "ShapeError/Overflow: arithmetic overflow",
+            _ => "ShapeError: the values do not fit the shape",
+        };
+        ModelError::Malformed(text.to_owned())
+    })
 }
 
 /// A loaded, verified model.
