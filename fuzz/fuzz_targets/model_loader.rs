@@ -4,7 +4,9 @@
 //! The input's first byte picks a mode. Even: the rest is the file as is. Odd: the rest is
 //! taken as a payload whose declared length and trailing SHA-256 are fixed up first, so
 //! mutations reach the metadata, spec and tensor checks behind the checksum (seed with
-//! `01` followed by a real model file minus its last 32 bytes).
+//! `01` followed by a real model file minus its last 32 bytes). With bit 1 of the mode set,
+//! the next byte gives a length `n` and the `n` bytes after it are a pinned hash (any text:
+//! hex, `sha256-<base64>` or neither), so the pin parser is fuzzed too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -26,9 +28,21 @@ fn with_valid_digest(payload: &[u8]) -> Vec<u8> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else {
+    let Some((&mode, mut rest)) = data.split_first() else {
         return;
     };
+    let mut pin = None;
+    if mode & 2 == 2 {
+        let Some((&n, tail)) = rest.split_first() else {
+            return;
+        };
+        let n = usize::from(n).min(tail.len());
+        pin = Some(String::from_utf8_lossy(&tail[..n]).into_owned());
+        rest = &tail[n..];
+    }
+    if let Some(pin) = &pin {
+        let _ = vitrine::model::format::parse_pin(pin);
+    }
     let fixed;
     let bytes = if mode & 1 == 1 {
         fixed = with_valid_digest(rest);
@@ -36,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
     } else {
         rest
     };
-    let Ok(model) = Model::from_bytes(bytes, None) else {
+    let Ok(model) = Model::from_bytes(bytes, pin.as_deref()) else {
         return;
     };
     let spec = model.index().spec();

@@ -279,36 +279,34 @@ fn read_tensor(r: &mut Reader<'_>) -> Result<Tensor, ModelError> {
             let shape = crate::json::quoted(&shape);
             ModelError::Malformed(format!("tensor `{name}` shape {shape} is too large"))
         })?;
-    let data = match dtype {
-        DType::F32 => r
-            .take(len * 4)?
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect(),
-        DType::F16 => r
-            .take(len * 2)?
-            .chunks_exact(2)
-            .map(|b| f16_to_f32(u16::from_le_bytes([b[0], b[1]])))
-            .collect(),
-        DType::I8Rows => {
-            let cols = shape.last().copied().unwrap_or(0);
-            let rows = if rank == 1 { 1 } else { shape[0] };
-            let mut scales = Vec::with_capacity(rows.min(len + 1));
-            for _ in 0..rows {
-                scales.push(r.f32()?);
-            }
-            let codes = r.take(len)?;
-            let mut data = Vec::with_capacity(len);
-            if cols > 0 {
-                for (row, chunk) in codes.chunks(cols).enumerate() {
-                    let scale = scales.get(row).copied().unwrap_or(0.0);
-                    data.extend(chunk.iter().map(|c| f32::from(*c as i8) * scale));
-                }
-            }
-            data
-        }
+    // Every dtype decodes in one loop: `width` bytes per value (after the row scales of an
+    // int8 tensor), read in the order the file stores them.
+    let (width, rows) = match dtype {
+        DType::F32 => (4, 0),
+        DType::F16 => (2, 0),
+        DType::I8Rows => (1, if rank == 1 { 1 } else { shape[0] }),
     };
-    if data.iter().any(|v: &f32| !v.is_finite()) {
+    let mut scales = Vec::with_capacity(rows.min(len + 1));
+    for _ in 0..rows {
+        scales.push(r.f32()?);
+    }
+    let cols = shape[rank - 1];
+    let mut data = Vec::with_capacity(len);
+    let mut finite = true;
+    for (k, b) in r.take(len * width)?.chunks_exact(width).enumerate() {
+        let value = match dtype {
+            DType::F32 => f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            DType::F16 => f16_to_f32(u16::from_le_bytes([b[0], b[1]])),
+            // cols > 0 whenever there is a value (len = rows · cols), and k / cols < rows.
+            DType::I8Rows => {
+                let scale = k.checked_div(cols).and_then(|row| scales.get(row));
+                f32::from(b[0] as i8) * scale.copied().unwrap_or(0.0)
+            }
+        };
+        finite &= value.is_finite();
+        data.push(value);
+    }
+    if !finite {
         return Err(ModelError::NonFinite(name));
     }
     Ok(Tensor {
@@ -337,15 +335,19 @@ pub fn parse_pin(pin: &str) -> Option<[u8; 32]> {
     let pin = pin.trim();
     let bytes = match pin.strip_prefix("sha256-") {
         Some(b64) => base64_decode(b64)?,
-        None if pin.len() == 64 => (0..32)
-            .map(|i| u8::from_str_radix(pin.get(2 * i..2 * i + 2)?, 16).ok())
-            .collect::<Option<Vec<u8>>>()?,
+        None if pin.len() == 64 => {
+            let mut digest = [0u8; 32];
+            for (i, byte) in digest.iter_mut().enumerate() {
+                *byte = u8::from_str_radix(pin.get(2 * i..2 * i + 2)?, 16).ok()?;
+            }
+            return Some(digest);
+        }
         None => return None,
     };
     bytes.try_into().ok()
 }
 
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
+pub(super) fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let value = |c: u8| -> Option<u32> {
         Some(match c {
             b'A'..=b'Z' => c - b'A',

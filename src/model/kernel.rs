@@ -222,7 +222,8 @@ mod tests {
 }
 
 /// The interaction layer and linear cross weights as plain vectors, copied once when a
-/// model is built so scoring never walks ndarray iterators.
+/// model is loaded (`Weights::from_tensors`, from the decoded tensors) so scoring never walks
+/// ndarray iterators.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dense {
     /// The interaction weights transposed, `(cross + 1) × hidden` row-major: input `j`'s
@@ -234,16 +235,4 @@ pub struct Dense {
     pub output: Vec<f32>,
     /// `cross`.
     pub cross: Vec<f32>,
-}
-
-impl Dense {
-    /// Copies the dense parts of `w` (logical row-major order whatever the memory layout).
-    pub fn of(w: &super::Weights) -> Dense {
-        Dense {
-            hidden_t: w.hidden_weights.t().iter().copied().collect(),
-            hidden_bias: w.hidden_bias.to_vec(),
-            output: w.output_weights.to_vec(),
-            cross: w.cross_weights.to_vec(),
-        }
-    }
 }

@@ -30,7 +30,7 @@ pub mod quant;
 pub mod score;
 pub mod sha256;
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ErrorKind};
 use thiserror::Error;
 
 use crate::features::cross::CROSS_COUNT;
@@ -207,8 +207,17 @@ impl Weights {
         ]
     }
 
-    /// Rebuilds weights from decoded tensors, checking every shape against `expected`.
-    fn from_tensors(tensors: Vec<Tensor>, expected: &Weights) -> Result<Weights, ModelError> {
+    /// Rebuilds weights from decoded tensors, checking every shape against the compiled spec,
+    /// and copies their dense layers for the scoring loop.
+    ///
+    /// One loop over a table of names and shapes (matrices first, then vectors: the order in
+    /// which a missing or misshapen tensor is reported), on the decoded vectors themselves
+    /// (their length is the product of their shape, so building a matrix cannot fail once
+    /// its shape matched).
+    fn from_tensors(
+        tensors: Vec<Tensor>,
+        index: &SpecIndex,
+    ) -> Result<(Weights, kernel::Dense), ModelError> {
         // A dozen tensors: a vector beats a map in code size and speed.
         let mut by_name: Vec<Tensor> = Vec::with_capacity(tensors.len());
         for t in tensors {
@@ -220,54 +229,103 @@ impl Weights {
             }
             by_name.push(t);
         }
-        let mut take = |name: &str, shape: &[usize]| -> Result<Vec<f32>, ModelError> {
+        let s = index.spec();
+        let (dim, hidden, inputs) = (s.dim, s.hidden, CROSS_COUNT + 1);
+        // (name, shape, rank): a vector's shape is its first entry.
+        let expected: [(&str, [usize; 2], usize); 11] = [
+            ("item_table", [index.item_table_rows(), dim], 2),
+            ("context_table", [index.context_table_rows(), dim], 2),
+            ("history_transform", [dim, dim], 2),
+            ("session_transform", [dim, dim], 2),
+            ("quiz_transform", [dim, dim], 2),
+            ("embedding_projection", [dim, s.item_embedding_dim], 2),
+            ("hidden_weights", [hidden, inputs], 2),
+            ("shopper_bias", [dim, 0], 1),
+            ("cross_weights", [CROSS_COUNT, 0], 1),
+            ("hidden_bias", [hidden, 0], 1),
+            ("output_weights", [hidden, 0], 1),
+        ];
+        let mut matrices: [Array2<f32>; 7] = Default::default();
+        let mut vectors: [Vec<f32>; 4] = Default::default();
+        let mut hidden_t = Vec::new();
+        for (k, (name, shape, rank)) in expected.iter().enumerate() {
             let at = by_name
                 .iter()
-                .position(|t| t.name == name)
-                .ok_or_else(|| ModelError::MissingTensor(name.to_owned()))?;
+                .position(|t| t.name == *name)
+                .ok_or_else(|| ModelError::MissingTensor((*name).to_owned()))?;
             let t = by_name.swap_remove(at);
-            if t.shape != shape {
+            if t.shape != shape[..*rank] {
                 return Err(ModelError::ShapeMismatch {
-                    tensor: name.to_owned(),
-                    expected: shape.to_vec(),
+                    tensor: (*name).to_owned(),
+                    expected: shape[..*rank].to_vec(),
                     actual: t.shape,
                 });
             }
-            Ok(t.data)
-        };
-        let mut m = |name: &str, a: &Array2<f32>| -> Result<Array2<f32>, ModelError> {
-            let data = take(name, a.shape())?;
-            Array2::from_shape_vec(a.raw_dim(), data)
-                .map_err(|e| ModelError::Malformed(e.to_string()))
-        };
-        let item_table = m("item_table", &expected.item_table)?;
-        let context_table = m("context_table", &expected.context_table)?;
-        let history_transform = m("history_transform", &expected.history_transform)?;
-        let session_transform = m("session_transform", &expected.session_transform)?;
-        let quiz_transform = m("quiz_transform", &expected.quiz_transform)?;
-        let embedding_projection = m("embedding_projection", &expected.embedding_projection)?;
-        let hidden_weights = m("hidden_weights", &expected.hidden_weights)?;
-        let mut v = |name: &str, a: &Array1<f32>| -> Result<Array1<f32>, ModelError> {
-            Ok(Array1::from_vec(take(name, &[a.len()])?))
+            match (matrices.get_mut(k), vectors.get_mut(k.wrapping_sub(7))) {
+                (Some(slot), _) => {
+                    if k == 6 {
+                        hidden_t = transposed(&t.data, hidden, inputs);
+                    }
+                    *slot = matrix(*shape, t.data)?;
+                }
+                (None, Some(slot)) => *slot = t.data,
+                (None, None) => {}
+            }
+        }
+        if let Some(name) = by_name.first().map(|t| &t.name) {
+            return Err(ModelError::Malformed(format!("unexpected tensor `{name}`")));
+        }
+        let [item_table, context_table, history_transform, session_transform, quiz_transform, embedding_projection, hidden_weights] =
+            matrices;
+        let [shopper_bias, cross, hidden_bias, output] = vectors;
+        let dense = kernel::Dense {
+            hidden_t,
+            hidden_bias: hidden_bias.clone(),
+            output: output.clone(),
+            cross: cross.clone(),
         };
         let weights = Weights {
             item_table,
             context_table,
-            shopper_bias: v("shopper_bias", &expected.shopper_bias)?,
+            shopper_bias: Array1::from_vec(shopper_bias),
             history_transform,
             session_transform,
             quiz_transform,
             embedding_projection,
-            cross_weights: v("cross_weights", &expected.cross_weights)?,
+            cross_weights: Array1::from_vec(cross),
             hidden_weights,
-            hidden_bias: v("hidden_bias", &expected.hidden_bias)?,
-            output_weights: v("output_weights", &expected.output_weights)?,
+            hidden_bias: Array1::from_vec(hidden_bias),
+            output_weights: Array1::from_vec(output),
         };
-        if let Some(name) = by_name.first().map(|t| &t.name) {
-            return Err(ModelError::Malformed(format!("unexpected tensor `{name}`")));
-        }
-        Ok(weights)
+        Ok((weights, dense))
     }
+}
+
+/// `hidden × inputs` row-major values transposed: input `j`'s weights to every hidden unit
+/// together (what the interaction kernel reads).
+fn transposed(values: &[f32], hidden: usize, inputs: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(values.len());
+    for j in 0..inputs {
+        for unit in 0..hidden {
+            out.push(values.get(unit * inputs + j).copied().unwrap_or(0.0));
+        }
+    }
+    out
+}
+
+/// A row-major matrix from its values (their count was checked against the shape).
+fn matrix([rows, cols]: [usize; 2], data: Vec<f32>) -> Result<Array2<f32>, ModelError> {
+    Array2::from_shape_vec((rows, cols), data).map_err(|e| {
+        // ndarray's `ShapeError` text for the kinds `from_shape_vec` returns, without linking
+        // its formatting.
+        let text = match e.kind() {
+            ErrorKind::IncompatibleShape => "ShapeError/IncompatibleShape: incompatible shapes",
+            ErrorKind::OutOfBounds => "ShapeError/OutOfBounds: out of bounds indexing",
+            ErrorKind::Overflow => "ShapeError/Overflow: arithmetic overflow",
+            _ => "ShapeError: the values do not fit the shape",
+        };
+        ModelError::Malformed(text.to_owned())
+    })
 }
 
 /// A loaded, verified model.
@@ -293,11 +351,11 @@ impl Model {
         {
             return Err(ModelError::NonFinite(t.name.clone()));
         }
-        let weights = Weights::from_tensors(tensors, &Weights::zeros(&index))?;
+        let (weights, dense) = Weights::from_tensors(tensors, &index)?;
         Ok(Model {
             metadata,
             index,
-            dense: kernel::Dense::of(&weights),
+            dense,
             weights,
             sha256: String::new(),
         })
@@ -310,11 +368,11 @@ impl Model {
         let (metadata_json, tensors) = format::decode(bytes, pinned_sha256)?;
         let metadata = ModelMetadata::from_json(metadata_json)?;
         let index = metadata.spec.clone().compile()?;
-        let weights = Weights::from_tensors(tensors, &Weights::zeros(&index))?;
+        let (weights, dense) = Weights::from_tensors(tensors, &index)?;
         Ok(Model {
             metadata,
             index,
-            dense: kernel::Dense::of(&weights),
+            dense,
             weights,
             sha256: sha256::sha256_hex(bytes),
         })
@@ -348,5 +406,9 @@ impl Model {
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod oracle;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod oracle_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod tests;

@@ -6,8 +6,6 @@
 //! whose embedding contributed most is named. Values containing a guarded term are never
 //! named, and an item nothing personal lifted gets no reason.
 
-use std::borrow::Cow;
-
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -86,7 +84,7 @@ impl Model {
             matvec(&w.session_transform, &pool(&view.session_pool)),
             matvec(&w.quiz_transform, &pool(&view.quiz_pool)),
         ];
-        let mut u = w.shopper_bias.to_vec();
+        let mut u = w.shopper_bias.as_slice().unwrap_or(&[]).to_vec();
         for part in &parts {
             axpy(&mut u, 1.0, part);
         }
@@ -205,7 +203,7 @@ impl Model {
         rows: &[u32],
         x: &[f32; CROSS_COUNT],
     ) -> Option<(ReasonKind, Option<u32>)> {
-        let cw = &self.weights.cross_weights;
+        let cw = &self.dense.cross;
         let sum = |s: &Vec<f32>| {
             rows.iter()
                 .map(|&r| s.get(r as usize).copied().unwrap_or(0.0))
@@ -379,11 +377,11 @@ pub fn server_slots(prepared: &[Prepared]) -> impl Iterator<Item = ServerSlot> +
     })
 }
 
-/// A matrix's values in row-major order, borrowed when it is laid out that way (always, for
-/// the arrays a model builds).
-fn flat(a: &Array2<f32>) -> Cow<'_, [f32]> {
-    a.as_slice()
-        .map_or_else(|| Cow::Owned(a.iter().copied().collect()), Cow::Borrowed)
+/// A matrix's values in row-major order. A model's arrays are always laid out that way: they
+/// are built from row-major vectors when it is loaded (`Weights::from_tensors`) and never
+/// changed, so no ndarray iterator is needed (or linked) to copy them.
+fn flat(a: &Array2<f32>) -> &[f32] {
+    a.as_slice().unwrap_or(&[])
 }
 
 /// `m · v`.
