@@ -86,6 +86,20 @@ fn json(value: &dyn crate::json::ToJson) -> String {
     crate::json::to_json(value)
 }
 
+/// The consent state as a map of two names, for serde-wasm-bindgen: a struct would compile its
+/// cache of interned field-name strings (a hash map) for this one object (−0.9 KB gz).
+struct ConsentObject(crate::privacy::consent::ConsentState);
+
+impl serde::Serialize for ConsentObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("personalization", &self.0.personalization)?;
+        map.serialize_entry("measurement", &self.0.measurement)?;
+        map.end()
+    }
+}
+
 /// One page's Vitrine engine, backed by localStorage (or memory when unavailable).
 #[wasm_bindgen(js_name = VitrineCore)]
 pub struct WasmEngine(Engine);
@@ -231,7 +245,8 @@ impl WasmEngine {
 
     /// The consent decisions as a plain object `{ personalization, measurement }`.
     pub fn consent(&self) -> Result<JsValue, JsValue> {
-        serde_wasm_bindgen::to_value(&self.0.consent())
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+        serde::Serialize::serialize(&ConsentObject(self.0.consent()), &serializer)
             .map_err(|e| js_sys::Error::new(&e.to_string()).into())
     }
 
