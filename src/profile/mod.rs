@@ -284,18 +284,22 @@ impl Profile {
 
     /// Total positive evidence at `now_ms`, averaged over attributes: how much we know.
     pub fn strength(&self, now_ms: f64, config: &ProfileConfig) -> f64 {
-        let attributes: VecSet<&str> = self
-            .affinities
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(a, _)| a.as_str())
-            .chain(self.stated.keys().map(String::as_str))
-            .collect();
-        let total: f64 = attributes
-            .iter()
-            .flat_map(|a| self.values_of(a, now_ms, config))
-            .map(|(_, w)| w.max(0.0))
-            .sum();
+        let mut attributes: VecSet<&str> = VecSet::new();
+        for (a, v) in &self.affinities {
+            if !v.is_empty() {
+                attributes.insert(a.as_str());
+            }
+        }
+        for a in self.stated.keys() {
+            attributes.insert(a.as_str());
+        }
+        // `Iterator::sum`'s order and start (-0.0), in a plain loop.
+        let mut total = -0.0;
+        for a in attributes.iter() {
+            for (_, w) in self.values_of(a, now_ms, config) {
+                total += w.max(0.0);
+            }
+        }
         total / attributes.len().max(1) as f64
     }
 
@@ -307,25 +311,28 @@ impl Profile {
         now_ms: f64,
         config: &ProfileConfig,
     ) -> VecMap<String, Vec<(String, f64)>> {
-        let attributes: VecSet<&String> =
-            self.affinities.keys().chain(self.stated.keys()).collect();
-        attributes
-            .into_iter()
-            .map(|attr| {
-                let mut list: Vec<(String, f64)> = self
-                    .values_of(attr, now_ms, config)
-                    .into_iter()
-                    .filter(|(v, w)| *w > 0.0 && !config.is_sensitive_value(v))
-                    .map(|(v, w)| (v.to_owned(), w))
-                    .collect();
-                collections::sort_by(&mut list, |a, b| {
-                    b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0))
-                });
-                list.truncate(n);
-                (attr.clone(), list)
-            })
-            .filter(|(_, list)| !list.is_empty())
-            .collect()
+        let mut attributes: VecSet<&str> = VecSet::new();
+        for a in self.affinities.keys().chain(self.stated.keys()) {
+            attributes.insert(a.as_str());
+        }
+        let mut out = Vec::new();
+        for attr in attributes.iter() {
+            let mut list: Vec<(String, f64)> = Vec::new();
+            for (v, w) in self.values_of(attr, now_ms, config) {
+                if w > 0.0 && !config.is_sensitive_value(v) {
+                    list.push((v.to_owned(), w));
+                }
+            }
+            collections::sort_by(&mut list, |a, b| {
+                b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+            });
+            list.truncate(n);
+            if !list.is_empty() {
+                out.push(((*attr).to_owned(), list));
+            }
+        }
+        // In key order already: no sorting.
+        VecMap::from_pairs(out)
     }
 
     /// The share of positive price-band affinity per band at `now_ms`, cheapest band first.
