@@ -205,13 +205,18 @@ fn sentences(s: &ProfileSummary) -> Vec<String> {
             if !favourites.is_empty() {
                 favourites.push_str(", ");
             }
-            favourites.push_str(&format!("{v} ({attr})"));
+            favourites.push_str(v);
+            favourites.push_str(" (");
+            favourites.push_str(attr);
+            favourites.push(')');
         }
     }
     if favourites.is_empty() {
         out.push("We have not learned your style yet.".to_owned());
     } else {
-        out.push(format!("You seem to like {favourites}."));
+        favourites.insert_str(0, "You seem to like ");
+        favourites.push('.');
+        out.push(favourites);
     }
     match (&s.price.band, s.price.typical) {
         (Some(band), Some(p)) => out.push(format!(
