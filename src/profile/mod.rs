@@ -201,10 +201,15 @@ impl Profile {
             self.price.observe(price, weight, event.at_ms, half_life);
         }
         let band = event.price.map(|p| config.price_band(p));
-        let tracked = config
-            .tracked()
-            .filter_map(|name| event.attributes.get(name).map(|v| (name, v.as_str())))
-            .chain(band.map(|b| (PRICE_BAND, b)));
+        let mut tracked: Vec<(&str, &str)> = Vec::new();
+        for name in config.tracked() {
+            if let Some(v) = event.attributes.get(name) {
+                tracked.push((name, v));
+            }
+        }
+        if let Some(b) = band {
+            tracked.push((PRICE_BAND, b));
+        }
         for (name, value) in tracked {
             let values = self.affinities.entry(name.to_owned()).or_default();
             values

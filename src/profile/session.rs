@@ -118,15 +118,12 @@ impl Session {
         self.started_ms = self.started_ms.min(t);
         self.last_ms = self.last_ms.max(t);
         self.items.retain(|i| i.id != event.product_id);
-        let attributes = config
-            .tracked()
-            .filter_map(|name| {
-                event
-                    .attributes
-                    .get(name)
-                    .map(|v| (name.to_owned(), v.clone()))
-            })
-            .collect();
+        let mut attributes = Vec::new();
+        for name in config.tracked() {
+            if let Some(v) = event.attributes.get(name) {
+                attributes.push((name.to_owned(), v.clone()));
+            }
+        }
         let at = self.items.partition_point(|i| i.at_ms <= t);
         self.items.insert(
             at,
