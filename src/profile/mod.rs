@@ -377,4 +377,8 @@ mod config_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod read_oracle;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod read_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
