@@ -261,12 +261,18 @@ impl Profile {
         now_ms: f64,
         config: &ProfileConfig,
     ) -> VecMap<&'a str, f64> {
-        let mut out = VecMap::new();
-        for (v, d) in self.affinities.get(attribute).into_iter().flatten() {
-            out.insert(v.as_str(), self.learned(*d, now_ms, config));
+        let mut learned = Vec::new();
+        if let Some(values) = self.affinities.get(attribute) {
+            for (v, d) in values {
+                learned.push((v.as_str(), self.learned(*d, now_ms, config)));
+            }
         }
-        for (v, w) in self.stated.get(attribute).into_iter().flatten() {
-            *out.entry(v.as_str()).or_insert(0.0) += w * config.quiz_weight;
+        // In key order already: no sorting.
+        let mut out = VecMap::from_pairs(learned);
+        if let Some(values) = self.stated.get(attribute) {
+            for (v, w) in values {
+                *out.entry(v.as_str()).or_insert(0.0) += w * config.quiz_weight;
+            }
         }
         out
     }
@@ -347,18 +353,23 @@ impl Profile {
         config: &ProfileConfig,
     ) -> Vec<(String, f64)> {
         let values = self.values_of(PRICE_BAND, now_ms, config);
-        let total: f64 = values.values().map(|w| w.max(0.0)).sum();
-        if total <= 0.0 {
-            return Vec::new();
+        // `Iterator::sum`'s order and start (-0.0), in a plain loop.
+        let mut total = -0.0;
+        for w in values.values() {
+            total += w.max(0.0);
         }
-        PRICE_BAND_NAMES
+        let mut out = Vec::new();
+        if total <= 0.0 {
+            return out;
+        }
+        for band in PRICE_BAND_NAMES
             .iter()
             .take(config.price_band_edges.len() + 1)
-            .map(|band| {
-                let w = values.get(band).map_or(0.0, |w| w.max(0.0));
-                ((*band).to_owned(), w / total)
-            })
-            .collect()
+        {
+            let w = values.get(band).map_or(0.0, |w| w.max(0.0));
+            out.push(((*band).to_owned(), w / total));
+        }
+        out
     }
 
     /// The shopper's typical price (decayed geometric mean of engaged prices), if any.

@@ -114,9 +114,12 @@ impl Profile {
             lifecycle,
             session: self.session.intent(now_ms, config),
             coverage: coverage::report(&self.coverage, &vocab, config),
-            recent_items: self.recent.iter().rev().cloned().collect(),
+            recent_items: Vec::with_capacity(self.recent.len()),
             sentences: Vec::new(),
         };
+        for item in self.recent.iter().rev() {
+            summary.recent_items.push(item.clone());
+        }
         summary.sentences = sentences(&summary);
         summary
     }
