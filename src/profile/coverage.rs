@@ -93,11 +93,10 @@ impl Vocabulary {
     pub fn from_config(config: &ProfileConfig) -> Self {
         let mut vocab = Vocabulary::default();
         for (name, values) in &config.vocabulary {
-            vocab
-                .0
-                .entry(name.clone())
-                .or_default()
-                .extend(values.iter().cloned());
+            let known = vocab.0.entry(name.clone()).or_default();
+            for v in values {
+                known.insert(v.clone());
+            }
         }
         vocab
     }

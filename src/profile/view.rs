@@ -99,11 +99,10 @@ impl Profile {
         let mut vocab = Vocabulary::from_config(config);
         if let Some(extra) = vocabulary {
             for (name, values) in &extra.0 {
-                vocab
-                    .0
-                    .entry(name.clone())
-                    .or_default()
-                    .extend(values.iter().cloned());
+                let known = vocab.0.entry(name.clone()).or_default();
+                for v in values.iter() {
+                    known.insert(v.clone());
+                }
             }
         }
         let mut summary = ProfileSummary {
