@@ -48,6 +48,32 @@ fn sorted_order(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Op
     Some(order)
 }
 
+/// The order that sorts `len` items compared by index and keeps, of equal items, only the
+/// last: the kept indices in sorted order, then the dropped ones, with how many are kept (for
+/// [`permute`] and a truncate). `None` when the items are already strictly increasing.
+#[inline(never)]
+fn unique_order(
+    len: usize,
+    cmp: &mut dyn FnMut(usize, usize) -> Ordering,
+) -> Option<(Vec<usize>, usize)> {
+    if (1..len).all(|i| cmp(i - 1, i) == Ordering::Less) {
+        return None;
+    }
+    let order = sorted_order(len, cmp).unwrap_or_else(|| (0..len).collect());
+    // Stable: of equal items, the latest one is the last of its run.
+    let mut kept = Vec::with_capacity(len);
+    let mut dropped = Vec::new();
+    for (p, &i) in order.iter().enumerate() {
+        match order.get(p + 1) {
+            Some(&next) if cmp(i, next) == Ordering::Equal => dropped.push(i),
+            _ => kept.push(i),
+        }
+    }
+    let n = kept.len();
+    kept.append(&mut dropped);
+    Some((kept, n))
+}
+
 /// Moves the item at `order[p]` to `p` for every `p`, by swaps (consumes `order`).
 #[inline(never)]
 fn permute(order: &mut [usize], swap: &mut dyn FnMut(usize, usize)) {

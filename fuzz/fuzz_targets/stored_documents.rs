@@ -1,6 +1,6 @@
 //! The stored-document decoders (`json::version`/`members`/`elements`, the lenient profile
 //! reader): never panic on any text; what they accept is JSON, and a profile they read
-//! survives a save and a second read.
+//! survives a save and a second read, and once repaired reads back with no wrong types.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -25,8 +25,14 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = json::elements(text);
     }
-    if let Some(profile) = Profile::from_stored(text) {
+    if let Some(mut profile) = Profile::from_stored(text) {
         let saved = serde_json::to_string(&profile).expect("a read profile serialises");
         assert!(Profile::from_stored(&saved).is_some(), "a saved profile reads back");
+        // Repaired, it is written as storage writes it and reads back with every field of
+        // the right type.
+        profile.repair(1.7e12);
+        let saved = json::to_json(&profile);
+        let mut back = Profile::from_stored(&saved).expect("a repaired profile reads back");
+        assert!(back.take_repairs().is_empty(), "no wrong types in {saved}");
     }
 });

@@ -8,8 +8,6 @@ use std::ops::Index;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::sort_by;
-
 /// A map kept as a vector of `(key, value)` pairs sorted by key. See the [module](super) docs.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VecMap<K, V> {
@@ -111,18 +109,17 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Builds a map from pairs in any order; a repeated key keeps its last value.
+    ///
+    /// The sort and the dedup run on indices ([`super::unique_order`], one copy for every
+    /// key and value type); each type only adds the comparison, the swaps and a truncate.
     pub(crate) fn from_pairs(mut entries: Vec<(K, V)>) -> Self {
-        let sorted = entries.windows(2).all(|w| w[0].0 < w[1].0);
-        if !sorted {
-            sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
-            // `dedup_by` passes (later, kept); move the later value into the kept slot.
-            entries.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
-                if same {
-                    std::mem::swap(&mut later.1, &mut kept.1);
-                }
-                same
-            });
+        let order = {
+            let items: &[(K, V)] = &entries;
+            super::unique_order(items.len(), &mut |a, b| items[a].0.cmp(&items[b].0))
+        };
+        if let Some((mut order, kept)) = order {
+            super::permute(&mut order, &mut |a, b| entries.swap(a, b));
+            entries.truncate(kept);
         }
         VecMap { entries }
     }

@@ -58,4 +58,18 @@ proptest! {
         sort_by(&mut v, |a, b| a.0.cmp(&b.0));
         prop_assert_eq!(v, expected);
     }
+
+    /// `from_pairs` (through `collect`) keeps, of a repeated key, its last value, as a
+    /// `BTreeMap` does; values are distinct so a wrong pick shows.
+    #[test]
+    fn from_pairs_keeps_the_last_duplicate(keys in proptest::collection::vec(0u8..16, 0..80)) {
+        let pairs: Vec<(String, usize)> =
+            keys.iter().enumerate().map(|(i, k)| (format!("k{k}"), i)).collect();
+        let ours: VecMap<String, usize> = pairs.clone().into_iter().collect();
+        let theirs: BTreeMap<String, usize> = pairs.into_iter().collect();
+        prop_assert!(ours.iter().eq(theirs.iter()));
+        let set: VecSet<u8> = keys.iter().copied().collect();
+        let expected: std::collections::BTreeSet<u8> = keys.into_iter().collect();
+        prop_assert!(set.iter().eq(expected.iter()));
+    }
 }

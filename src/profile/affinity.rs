@@ -104,28 +104,28 @@ pub fn prune<M: DecayedMap + ?Sized>(
         return;
     }
     let doomed = weakest(values.weights(), max, now_ms, half_life_ms);
-    values.retain_values(&mut |k, _| !doomed.contains(k));
+    values.retain_values(&mut |k, _| !doomed.iter().any(|d| d == k));
 }
 
-/// The values beyond the `keep` strongest, as a set.
+/// The values beyond the `keep` strongest (a handful: pruning runs as soon as one is over).
 fn weakest(
     weights: Vec<(&str, Decayed)>,
     keep: usize,
     now_ms: f64,
     half_life_ms: f64,
-) -> collections::VecSet<String> {
-    let mut ranked: Vec<(f64, &str)> = weights
-        .into_iter()
-        .map(|(k, d)| (d.value_at(now_ms, half_life_ms).abs(), k))
-        .collect();
+) -> Vec<String> {
+    let mut ranked: Vec<(f64, &str)> = Vec::with_capacity(weights.len());
+    for (k, d) in weights {
+        ranked.push((d.value_at(now_ms, half_life_ms).abs(), k));
+    }
     collections::sort_by(&mut ranked, |a, b| {
         b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
     });
-    ranked
-        .into_iter()
-        .skip(keep)
-        .map(|(_, k)| k.to_owned())
-        .collect()
+    let mut doomed = Vec::new();
+    for (_, k) in ranked.iter().skip(keep) {
+        doomed.push((*k).to_owned());
+    }
+    doomed
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

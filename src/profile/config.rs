@@ -324,12 +324,15 @@ impl ProfileConfig {
     }
 
     /// The attributes the profile tracks, in configuration order, without duplicates.
-    pub fn tracked(&self) -> impl Iterator<Item = &str> {
-        self.attributes
-            .iter()
-            .enumerate()
-            .filter(|(i, a)| !self.attributes[..*i].contains(a))
-            .map(|(_, a)| a.as_str())
+    pub fn tracked(&self) -> std::vec::IntoIter<&str> {
+        // One list built here rather than an adapter chain compiled into every caller.
+        let mut names: Vec<&str> = Vec::with_capacity(self.attributes.len());
+        for a in &self.attributes {
+            if !names.contains(&a.as_str()) {
+                names.push(a);
+            }
+        }
+        names.into_iter()
     }
 }
 

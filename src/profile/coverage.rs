@@ -93,11 +93,10 @@ impl Vocabulary {
     pub fn from_config(config: &ProfileConfig) -> Self {
         let mut vocab = Vocabulary::default();
         for (name, values) in &config.vocabulary {
-            vocab
-                .0
-                .entry(name.clone())
-                .or_default()
-                .extend(values.iter().cloned());
+            let known = vocab.0.entry(name.clone()).or_default();
+            for v in values {
+                known.insert(v.clone());
+            }
         }
         vocab
     }
@@ -137,38 +136,39 @@ pub fn report(
 ) -> Vec<CoverageReport> {
     let empty_map = VecMap::new();
     let empty_set = VecSet::new();
-    config
-        .coverage_attributes
-        .iter()
-        .map(|name| {
-            let seen = coverage.get(name).unwrap_or(&empty_map);
-            let known = vocab.0.get(name).unwrap_or(&empty_set);
-            let mut engaged: Vec<(String, Depth)> = seen
-                .iter()
-                .filter(|(v, _)| !config.is_sensitive_value(v))
-                .map(|(v, e)| (v.clone(), e.depth))
-                .collect();
-            collections::sort_by(&mut engaged, |a, b| {
-                b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
-            });
-            let never_purchased = engaged
-                .iter()
-                .filter(|(_, d)| *d < Depth::Purchased)
-                .map(|(v, _)| v.clone())
-                .collect();
-            let never_engaged = known
-                .iter()
-                .filter(|v| !seen.contains_key(*v) && !config.is_sensitive_value(v))
-                .cloned()
-                .collect();
-            CoverageReport {
-                attribute: name.clone(),
-                engaged,
-                never_engaged,
-                never_purchased,
+    let mut out = Vec::with_capacity(config.coverage_attributes.len());
+    for name in &config.coverage_attributes {
+        let seen = coverage.get(name).unwrap_or(&empty_map);
+        let known = vocab.0.get(name).unwrap_or(&empty_set);
+        let mut engaged: Vec<(String, Depth)> = Vec::new();
+        for (v, e) in seen {
+            if !config.is_sensitive_value(v) {
+                engaged.push((v.clone(), e.depth));
             }
-        })
-        .collect()
+        }
+        collections::sort_by(&mut engaged, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
+        let mut never_purchased = Vec::new();
+        for (v, d) in &engaged {
+            if *d < Depth::Purchased {
+                never_purchased.push(v.clone());
+            }
+        }
+        let mut never_engaged = Vec::new();
+        for v in known.iter() {
+            if !seen.contains_key(v) && !config.is_sensitive_value(v) {
+                never_engaged.push(v.clone());
+            }
+        }
+        out.push(CoverageReport {
+            attribute: name.clone(),
+            engaged,
+            never_engaged,
+            never_purchased,
+        });
+    }
+    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

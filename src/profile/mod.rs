@@ -201,10 +201,15 @@ impl Profile {
             self.price.observe(price, weight, event.at_ms, half_life);
         }
         let band = event.price.map(|p| config.price_band(p));
-        let tracked = config
-            .tracked()
-            .filter_map(|name| event.attributes.get(name).map(|v| (name, v.as_str())))
-            .chain(band.map(|b| (PRICE_BAND, b)));
+        let mut tracked: Vec<(&str, &str)> = Vec::new();
+        for name in config.tracked() {
+            if let Some(v) = event.attributes.get(name) {
+                tracked.push((name, v));
+            }
+        }
+        if let Some(b) = band {
+            tracked.push((PRICE_BAND, b));
+        }
         for (name, value) in tracked {
             let values = self.affinities.entry(name.to_owned()).or_default();
             values
@@ -256,12 +261,18 @@ impl Profile {
         now_ms: f64,
         config: &ProfileConfig,
     ) -> VecMap<&'a str, f64> {
-        let mut out = VecMap::new();
-        for (v, d) in self.affinities.get(attribute).into_iter().flatten() {
-            out.insert(v.as_str(), self.learned(*d, now_ms, config));
+        let mut learned = Vec::new();
+        if let Some(values) = self.affinities.get(attribute) {
+            for (v, d) in values {
+                learned.push((v.as_str(), self.learned(*d, now_ms, config)));
+            }
         }
-        for (v, w) in self.stated.get(attribute).into_iter().flatten() {
-            *out.entry(v.as_str()).or_insert(0.0) += w * config.quiz_weight;
+        // In key order already: no sorting.
+        let mut out = VecMap::from_pairs(learned);
+        if let Some(values) = self.stated.get(attribute) {
+            for (v, w) in values {
+                *out.entry(v.as_str()).or_insert(0.0) += w * config.quiz_weight;
+            }
         }
         out
     }
@@ -284,18 +295,22 @@ impl Profile {
 
     /// Total positive evidence at `now_ms`, averaged over attributes: how much we know.
     pub fn strength(&self, now_ms: f64, config: &ProfileConfig) -> f64 {
-        let attributes: VecSet<&str> = self
-            .affinities
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(a, _)| a.as_str())
-            .chain(self.stated.keys().map(String::as_str))
-            .collect();
-        let total: f64 = attributes
-            .iter()
-            .flat_map(|a| self.values_of(a, now_ms, config))
-            .map(|(_, w)| w.max(0.0))
-            .sum();
+        let mut attributes: VecSet<&str> = VecSet::new();
+        for (a, v) in &self.affinities {
+            if !v.is_empty() {
+                attributes.insert(a.as_str());
+            }
+        }
+        for a in self.stated.keys() {
+            attributes.insert(a.as_str());
+        }
+        // `Iterator::sum`'s order and start (-0.0), in a plain loop.
+        let mut total = -0.0;
+        for a in attributes.iter() {
+            for (_, w) in self.values_of(a, now_ms, config) {
+                total += w.max(0.0);
+            }
+        }
         total / attributes.len().max(1) as f64
     }
 
@@ -307,25 +322,28 @@ impl Profile {
         now_ms: f64,
         config: &ProfileConfig,
     ) -> VecMap<String, Vec<(String, f64)>> {
-        let attributes: VecSet<&String> =
-            self.affinities.keys().chain(self.stated.keys()).collect();
-        attributes
-            .into_iter()
-            .map(|attr| {
-                let mut list: Vec<(String, f64)> = self
-                    .values_of(attr, now_ms, config)
-                    .into_iter()
-                    .filter(|(v, w)| *w > 0.0 && !config.is_sensitive_value(v))
-                    .map(|(v, w)| (v.to_owned(), w))
-                    .collect();
-                collections::sort_by(&mut list, |a, b| {
-                    b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0))
-                });
-                list.truncate(n);
-                (attr.clone(), list)
-            })
-            .filter(|(_, list)| !list.is_empty())
-            .collect()
+        let mut attributes: VecSet<&str> = VecSet::new();
+        for a in self.affinities.keys().chain(self.stated.keys()) {
+            attributes.insert(a.as_str());
+        }
+        let mut out = Vec::new();
+        for attr in attributes.iter() {
+            let mut list: Vec<(String, f64)> = Vec::new();
+            for (v, w) in self.values_of(attr, now_ms, config) {
+                if w > 0.0 && !config.is_sensitive_value(v) {
+                    list.push((v.to_owned(), w));
+                }
+            }
+            collections::sort_by(&mut list, |a, b| {
+                b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+            });
+            list.truncate(n);
+            if !list.is_empty() {
+                out.push(((*attr).to_owned(), list));
+            }
+        }
+        // In key order already: no sorting.
+        VecMap::from_pairs(out)
     }
 
     /// The share of positive price-band affinity per band at `now_ms`, cheapest band first.
@@ -335,18 +353,23 @@ impl Profile {
         config: &ProfileConfig,
     ) -> Vec<(String, f64)> {
         let values = self.values_of(PRICE_BAND, now_ms, config);
-        let total: f64 = values.values().map(|w| w.max(0.0)).sum();
-        if total <= 0.0 {
-            return Vec::new();
+        // `Iterator::sum`'s order and start (-0.0), in a plain loop.
+        let mut total = -0.0;
+        for w in values.values() {
+            total += w.max(0.0);
         }
-        PRICE_BAND_NAMES
+        let mut out = Vec::new();
+        if total <= 0.0 {
+            return out;
+        }
+        for band in PRICE_BAND_NAMES
             .iter()
             .take(config.price_band_edges.len() + 1)
-            .map(|band| {
-                let w = values.get(band).map_or(0.0, |w| w.max(0.0));
-                ((*band).to_owned(), w / total)
-            })
-            .collect()
+        {
+            let w = values.get(band).map_or(0.0, |w| w.max(0.0));
+            out.push(((*band).to_owned(), w / total));
+        }
+        out
     }
 
     /// The shopper's typical price (decayed geometric mean of engaged prices), if any.
@@ -364,5 +387,9 @@ impl Profile {
 mod config_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod proptests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod read_oracle;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod read_tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -10,6 +10,7 @@ use super::coverage::Engagement;
 use super::repair::{path, RepairIssue};
 use super::session::RecentItem;
 use super::Profile;
+use crate::collections::VecMap;
 use crate::json::{self, FromJson, Scalar};
 
 /// The members of a JSON object as raw texts (sorted, unique keys; see [`json::members`]),
@@ -110,7 +111,7 @@ impl Reader {
         }
     }
 
-    fn nested<T: FromJson>(&mut self, raw: &str, key: &str) -> Vec<(String, Vec<(String, T)>)> {
+    fn nested<T: FromJson>(&mut self, raw: &str, key: &str) -> Vec<(String, VecMap<String, T>)> {
         let Some(outer) = json::members(raw) else {
             self.wrong(&[key]);
             return Vec::new();
@@ -121,11 +122,14 @@ impl Reader {
                 self.wrong(&[key, &name]);
                 continue;
             };
-            let entries = inner
-                .into_iter()
-                .filter_map(|(v, raw)| self.parse::<T>(raw, &[key, &name, &v]).map(|x| (v, x)))
-                .collect();
-            out.push((name, entries));
+            let mut entries = Vec::new();
+            for (v, raw) in inner {
+                if let Some(x) = self.parse::<T>(raw, &[key, &name, &v]) {
+                    entries.push((v, x));
+                }
+            }
+            // Sorted and unique already (`json::members`).
+            out.push((name, VecMap::from_pairs(entries)));
         }
         out
     }
@@ -181,14 +185,10 @@ impl Profile {
         p.event_count = r.count(&mut obj, &["eventCount"]);
         p.updated_ms = r.time(&mut obj, &["updatedMs"]).unwrap_or(0.0);
         if let Some(v) = obj.take("affinities") {
-            for (attr, entries) in r.nested::<Decayed>(v, "affinities") {
-                p.affinities.insert(attr, entries.into_iter().collect());
-            }
+            p.affinities = VecMap::from_pairs(r.nested::<Decayed>(v, "affinities"));
         }
         if let Some(v) = obj.take("coverage") {
-            for (attr, entries) in r.nested::<Engagement>(v, "coverage") {
-                p.coverage.insert(attr, entries.into_iter().collect());
-            }
+            p.coverage = VecMap::from_pairs(r.nested::<Engagement>(v, "coverage"));
         }
         p.price = r.section(&mut obj, "price");
         if let Some(v) = obj.take("activity").filter(|v| !json::is_null(v)) {
@@ -198,14 +198,15 @@ impl Profile {
         match obj.take("recent").filter(|v| !json::is_null(v)) {
             None => {}
             Some(raw) if raw.starts_with('[') => {
-                p.recent = json::elements(raw)
+                for (i, item) in json::elements(raw)
                     .unwrap_or_default()
                     .into_iter()
                     .enumerate()
-                    .filter_map(|(i, item)| {
-                        r.parse::<RecentItem>(item, &["recent", &i.to_string()])
-                    })
-                    .collect();
+                {
+                    if let Some(item) = r.parse::<RecentItem>(item, &["recent", &i.to_string()]) {
+                        p.recent.push(item);
+                    }
+                }
             }
             Some(_) => r.wrong(&["recent"]),
         }

@@ -75,6 +75,17 @@ pub(crate) fn path(parts: &[&str]) -> String {
     p
 }
 
+/// Whether an entry stays: in range (`ok`) and not dated in the future (`timely`); otherwise
+/// the issue for the field at `parts`.
+fn keep(ok: bool, timely: bool, parts: &[&str], issues: &mut Vec<RepairIssue>) -> bool {
+    match (ok, timely) {
+        (false, _) => issues.push(RepairIssue::OutOfRange { field: path(parts) }),
+        (true, false) => issues.push(RepairIssue::FutureDated { field: path(parts) }),
+        (true, true) => return true,
+    }
+    false
+}
+
 impl Profile {
     /// Repairs a profile read back from storage: drops non-finite, negative, out-of-range and
     /// future-dated (beyond `now_ms` + 1 day) entries, then expires data past the retention
@@ -83,21 +94,16 @@ impl Profile {
     pub fn repair(&mut self, now_ms: f64) -> usize {
         let mut issues = std::mem::take(&mut self.repairs);
         let horizon = now_ms + MS_PER_DAY;
-        let mut note = |issue: RepairIssue| issues.push(issue);
         for (attr, values) in &mut self.affinities {
             values.retain(|v, d| {
                 let ok_len =
                     attr.len() <= MAX_ATTRIBUTE_NAME_LEN && v.len() <= MAX_ATTRIBUTE_VALUE_LEN;
-                match (d.is_sane() && ok_len, d.1 <= horizon) {
-                    (false, _) => note(RepairIssue::OutOfRange {
-                        field: path(&["affinities", attr, v]),
-                    }),
-                    (true, false) => note(RepairIssue::FutureDated {
-                        field: path(&["affinities", attr, v]),
-                    }),
-                    (true, true) => return true,
-                }
-                false
+                keep(
+                    d.is_sane() && ok_len,
+                    d.1 <= horizon,
+                    &["affinities", attr, v],
+                    &mut issues,
+                )
             });
         }
         self.affinities.retain(|_, v| !v.is_empty());
@@ -105,16 +111,12 @@ impl Profile {
             values.retain(|v, e: &mut Engagement| {
                 let ok =
                     e.last_ms.is_finite() && e.last_ms >= 0.0 && v.len() <= MAX_ATTRIBUTE_VALUE_LEN;
-                match (ok, e.last_ms <= horizon) {
-                    (false, _) => note(RepairIssue::OutOfRange {
-                        field: path(&["coverage", attr, v]),
-                    }),
-                    (true, false) => note(RepairIssue::FutureDated {
-                        field: path(&["coverage", attr, v]),
-                    }),
-                    (true, true) => return true,
-                }
-                false
+                keep(
+                    ok,
+                    e.last_ms <= horizon,
+                    &["coverage", attr, v],
+                    &mut issues,
+                )
             });
         }
         self.coverage.retain(|_, v| !v.is_empty());
@@ -123,16 +125,7 @@ impl Profile {
                 && item.at_ms >= 0.0
                 && !item.id.is_empty()
                 && item.id.len() <= MAX_ID_LEN;
-            match (ok, item.at_ms <= horizon) {
-                (false, _) => note(RepairIssue::OutOfRange {
-                    field: "recent".into(),
-                }),
-                (true, false) => note(RepairIssue::FutureDated {
-                    field: "recent".into(),
-                }),
-                (true, true) => return true,
-            }
-            false
+            keep(ok, item.at_ms <= horizon, &["recent"], &mut issues)
         });
         collections::sort_by(&mut self.recent, |a, b| a.at_ms.total_cmp(&b.at_ms));
         let s = &self.session;
@@ -151,36 +144,36 @@ impl Profile {
                     })
             });
         if !session_ok {
-            note(RepairIssue::OutOfRange {
+            issues.push(RepairIssue::OutOfRange {
                 field: "session".into(),
             });
             self.session = Default::default();
         }
         for _ in 0..self.activity.sanitize() {
-            note(RepairIssue::OutOfRange {
+            issues.push(RepairIssue::OutOfRange {
                 field: "activity".into(),
             });
         }
         if !self.price.is_sane() {
-            note(RepairIssue::OutOfRange {
+            issues.push(RepairIssue::OutOfRange {
                 field: "price".into(),
             });
             self.price = Default::default();
         }
         if self.updated_ms > horizon {
-            note(RepairIssue::FutureDated {
+            issues.push(RepairIssue::FutureDated {
                 field: "updatedMs".into(),
             });
             self.updated_ms = now_ms.max(0.0);
         }
         if self.event_count > super::activity::MAX_COUNT {
-            note(RepairIssue::OutOfRange {
+            issues.push(RepairIssue::OutOfRange {
                 field: "eventCount".into(),
             });
             self.event_count = super::activity::MAX_COUNT;
         }
         if !self.retention.is_valid() {
-            note(RepairIssue::OutOfRange {
+            issues.push(RepairIssue::OutOfRange {
                 field: "retention".into(),
             });
             self.retention = Retention::default();

@@ -118,15 +118,12 @@ impl Session {
         self.started_ms = self.started_ms.min(t);
         self.last_ms = self.last_ms.max(t);
         self.items.retain(|i| i.id != event.product_id);
-        let attributes = config
-            .tracked()
-            .filter_map(|name| {
-                event
-                    .attributes
-                    .get(name)
-                    .map(|v| (name.to_owned(), v.clone()))
-            })
-            .collect();
+        let mut attributes = Vec::new();
+        for name in config.tracked() {
+            if let Some(v) = event.attributes.get(name) {
+                attributes.push((name.to_owned(), v.clone()));
+            }
+        }
         let at = self.items.partition_point(|i| i.at_ms <= t);
         self.items.insert(
             at,
@@ -160,15 +157,16 @@ impl Session {
                 *counts.entry((a.as_str(), v.as_str())).or_default() += 1;
             }
         }
-        let mut shared: Vec<SharedAttribute> = counts
-            .into_iter()
-            .filter(|(_, c)| *c >= 2 && 2 * *c >= n)
-            .map(|((a, v), c)| SharedAttribute {
-                attribute: a.to_owned(),
-                value: v.to_owned(),
-                share: c as f64 / n as f64,
-            })
-            .collect();
+        let mut shared: Vec<SharedAttribute> = Vec::new();
+        for ((a, v), c) in counts {
+            if c >= 2 && 2 * c >= n {
+                shared.push(SharedAttribute {
+                    attribute: a.to_owned(),
+                    value: v.to_owned(),
+                    share: c as f64 / n as f64,
+                });
+            }
+        }
         collections::sort_by(&mut shared, |a, b| b.share.total_cmp(&a.share));
         Some(SessionIntent {
             item_ids: self.items.iter().rev().map(|i| i.id.clone()).collect(),

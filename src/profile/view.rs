@@ -99,11 +99,10 @@ impl Profile {
         let mut vocab = Vocabulary::from_config(config);
         if let Some(extra) = vocabulary {
             for (name, values) in &extra.0 {
-                vocab
-                    .0
-                    .entry(name.clone())
-                    .or_default()
-                    .extend(values.iter().cloned());
+                let known = vocab.0.entry(name.clone()).or_default();
+                for v in values.iter() {
+                    known.insert(v.clone());
+                }
             }
         }
         let mut summary = ProfileSummary {
@@ -114,9 +113,12 @@ impl Profile {
             lifecycle,
             session: self.session.intent(now_ms, config),
             coverage: coverage::report(&self.coverage, &vocab, config),
-            recent_items: self.recent.iter().rev().cloned().collect(),
+            recent_items: Vec::with_capacity(self.recent.len()),
             sentences: Vec::new(),
         };
+        for item in self.recent.iter().rev() {
+            summary.recent_items.push(item.clone());
+        }
         summary.sentences = sentences(&summary);
         summary
     }
@@ -205,13 +207,18 @@ fn sentences(s: &ProfileSummary) -> Vec<String> {
             if !favourites.is_empty() {
                 favourites.push_str(", ");
             }
-            favourites.push_str(&format!("{v} ({attr})"));
+            favourites.push_str(v);
+            favourites.push_str(" (");
+            favourites.push_str(attr);
+            favourites.push(')');
         }
     }
     if favourites.is_empty() {
         out.push("We have not learned your style yet.".to_owned());
     } else {
-        out.push(format!("You seem to like {favourites}."));
+        favourites.insert_str(0, "You seem to like ");
+        favourites.push('.');
+        out.push(favourites);
     }
     match (&s.price.band, s.price.typical) {
         (Some(band), Some(p)) => out.push(format!(
