@@ -195,16 +195,21 @@ impl QuizState {
             return None;
         }
         let post = self.posterior(quiz);
-        let (gain, _, index) = bank
-            .products()
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !self.is_answered(&p.id))
-            .map(|(i, p)| {
-                let gain = post.expected_gain(bank.features(i));
-                (gain, tie_break(u64::from(self.seed), &p.id), i)
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
+        // The last of equal (gain, tie) keys wins, as `Iterator::max_by` picks.
+        let mut best: Option<(f64, u64, usize)> = None;
+        for (i, p) in bank.products().iter().enumerate() {
+            if self.is_answered(&p.id) {
+                continue;
+            }
+            let gain = post.expected_gain(bank.features(i));
+            let tie = tie_break(u64::from(self.seed), &p.id);
+            if best.map_or(true, |(g, t, _)| {
+                gain.total_cmp(&g).then(tie.cmp(&t)).is_ge()
+            }) {
+                best = Some((gain, tie, i));
+            }
+        }
+        let (gain, _, index) = best?;
         let p = &bank.products()[index];
         Some(Question {
             product_id: p.id.clone(),
