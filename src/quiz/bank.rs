@@ -322,21 +322,20 @@ fn clean(products: Vec<BankProduct>, config: &ProfileConfig) -> Result<Cleaned, 
 }
 
 fn prevalence_of(features: &[Vec<(String, String)>]) -> VecMap<(String, String), f64> {
-    let n = features.len().max(1) as f64;
-    let mut all: Vec<&(String, String)> = Vec::new();
-    for f in features {
-        all.extend(f);
-    }
-    collections::sort_by(&mut all, |a, b| a.cmp(b));
-    let mut out: Vec<((String, String), f64)> = Vec::new();
-    for f in all {
-        match out.last_mut() {
-            Some((last, share)) if last == f => *share += 1.0 / n,
-            _ => out.push((f.clone(), 1.0 / n)),
+    // Each mention adds the same share, so the order of the additions does not matter.
+    let share = 1.0 / features.len().max(1) as f64;
+    let mut out: VecMap<(String, String), f64> = VecMap::new();
+    for product in features {
+        for f in product {
+            match out.get_mut(f) {
+                Some(total) => *total += share,
+                None => {
+                    out.insert(f.clone(), share);
+                }
+            }
         }
     }
-    // Sorted and without repeats already.
-    VecMap::from_pairs(out)
+    out
 }
 
 fn fnv(mut hash: u64, text: &str) -> u64 {

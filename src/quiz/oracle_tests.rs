@@ -449,3 +449,71 @@ proptest! {
         }
     }
 }
+
+/// `QuizState::repair`'s answer filter as it was (a `retain` with a set of seen ids, then
+/// a truncation).
+fn old_repair_answers(state: &mut QuizState) -> usize {
+    use crate::product::{MAX_ATTRIBUTES, MAX_ATTRIBUTE_NAME_LEN, MAX_ATTRIBUTE_VALUE_LEN};
+    let before = state.answers.len();
+    let mut seen = VecSet::new();
+    state.answers.retain(|a| {
+        a.at_ms.is_finite()
+            && !a.product_id.is_empty()
+            && a.product_id.len() <= crate::product::MAX_ID_LEN
+            && a.features.len() <= MAX_ATTRIBUTES + 1
+            && a.features.iter().all(|(n, v)| {
+                n.len() <= MAX_ATTRIBUTE_NAME_LEN && v.len() <= MAX_ATTRIBUTE_VALUE_LEN
+            })
+            && seen.insert(a.product_id.clone())
+    });
+    state.answers.truncate(MAX_QUESTIONS);
+    before - state.answers.len()
+}
+
+fn arb_answered() -> impl Strategy<Value = AnsweredQuestion> {
+    (
+        0..50usize,
+        prop_oneof![Just(1.0), Just(f64::NAN), Just(f64::INFINITY)],
+        prop_oneof![4 => 0..4usize, 1 => 30..36usize],
+        prop_oneof![8 => Just(4usize), 1 => Just(65usize), 1 => Just(129usize)],
+        arb_answer(),
+    )
+        .prop_map(|(id, at_ms, count, len, answer)| AnsweredQuestion {
+            product_id: match id {
+                0 => String::new(),
+                1 => "x".repeat(129),
+                _ => format!("p{}", id % 40),
+            },
+            name: None,
+            image: None,
+            features: (0..count)
+                .map(|k| (format!("a{k}"), "v".repeat(if k == 0 { len } else { 2 })))
+                .collect(),
+            answer,
+            at_ms,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn repaired_answers_match_the_old_code(
+        answers in prop::collection::vec(arb_answered(), 0..80),
+    ) {
+        use crate::storage::persist::Versioned;
+        let state = QuizState {
+            bank_id: "bank".into(),
+            max_questions: 12,
+            expires_ms: 10.0,
+            answers,
+            ..QuizState::default()
+        };
+        let mut new = state.clone();
+        let mut old = state;
+        let dropped = new.repair(1.0);
+        let old_dropped = old_repair_answers(&mut old);
+        prop_assert_eq!(dropped, old_dropped);
+        prop_assert_eq!(&new.answers, &old.answers);
+    }
+}
