@@ -208,7 +208,6 @@ impl Engine {
     }
 
     /// Turns the quiz answers into stated preferences the rankers read.
-    #[inline(never)]
     pub(super) fn install_quiz_preferences(&mut self) {
         let signals = self
             .quiz

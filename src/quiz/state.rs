@@ -376,24 +376,18 @@ impl Versioned for QuizState {
             return 0;
         }
         let before = self.answers.len();
-        // The first usable answer of each product, at most `MAX_QUESTIONS` (the rest go).
-        let mut kept: Vec<AnsweredQuestion> = Vec::new();
-        for a in std::mem::take(&mut self.answers) {
-            if kept.len() == MAX_QUESTIONS {
-                break;
-            }
-            let usable = a.at_ms.is_finite()
+        let mut seen = crate::collections::VecSet::new();
+        self.answers.retain(|a| {
+            a.at_ms.is_finite()
                 && !a.product_id.is_empty()
                 && a.product_id.len() <= MAX_ID_LEN
                 && a.features.len() <= MAX_ATTRIBUTES + 1
                 && a.features.iter().all(|(n, v)| {
                     n.len() <= MAX_ATTRIBUTE_NAME_LEN && v.len() <= MAX_ATTRIBUTE_VALUE_LEN
-                });
-            if usable && !kept.iter().any(|k| k.product_id == a.product_id) {
-                kept.push(a);
-            }
-        }
-        self.answers = kept;
+                })
+                && seen.insert(a.product_id.clone())
+        });
+        self.answers.truncate(MAX_QUESTIONS);
         self.confidence = self.confidence.min(1.0);
         self.version = QUIZ_VERSION;
         before - self.answers.len()
