@@ -43,23 +43,13 @@ pub struct BankProduct {
 }
 
 impl BankProduct {
-    pub(super) fn validate(&self) -> Result<(), product::ProductError> {
-        product::validate_id(&self.id)?;
-        product::validate_attributes(&self.attributes)?;
-        product::validate_price(self.price)?;
-        for (field, text, max) in [
-            ("name", &self.name, MAX_NAME_LEN),
-            ("image", &self.image, MAX_IMAGE_LEN),
-        ] {
-            if let Some(t) = text.as_ref().filter(|t| t.len() > max) {
-                return Err(product::ProductError::TooLong {
-                    field,
-                    len: t.len(),
-                    max,
-                });
-            }
-        }
-        Ok(())
+    /// Whether the product is within the limits (id, attributes, price, name and image).
+    pub(super) fn is_valid(&self) -> bool {
+        product::validate_id(&self.id).is_ok()
+            && product::validate_attributes(&self.attributes).is_ok()
+            && product::validate_price(self.price).is_ok()
+            && self.name.as_ref().map_or(0, String::len) <= MAX_NAME_LEN
+            && self.image.as_ref().map_or(0, String::len) <= MAX_IMAGE_LEN
     }
 
     /// Whether the product touches a sensitive value (attributes or name).
@@ -296,7 +286,7 @@ fn clean(products: Vec<BankProduct>, config: &ProfileConfig) -> Result<Cleaned, 
     let mut usable = Vec::new();
     let mut features = Vec::new();
     for p in products {
-        if p.validate().is_err() || p.is_sensitive(config) {
+        if !p.is_valid() || p.is_sensitive(config) {
             continue;
         }
         let f = p.features(config);

@@ -1,7 +1,7 @@
 //! The bank building, question choice and result as they were before the size pass of
 //! 2026-12-01 (iterator chains), kept as the oracle for the loops that replaced them: same
 //! banks, same questions in the same order, same results, on generated catalogues, bank files,
-//! answers and seeds.
+//! answers and seeds; and the stored state's repair.
 
 use std::collections::BinaryHeap;
 
@@ -35,6 +35,26 @@ fn old_features(p: &BankProduct, config: &ProfileConfig) -> Features {
         .collect()
 }
 
+fn old_validate(p: &BankProduct) -> Result<(), crate::product::ProductError> {
+    use crate::product;
+    product::validate_id(&p.id)?;
+    product::validate_attributes(&p.attributes)?;
+    product::validate_price(p.price)?;
+    for (field, text, max) in [
+        ("name", &p.name, bank::MAX_NAME_LEN),
+        ("image", &p.image, bank::MAX_IMAGE_LEN),
+    ] {
+        if let Some(t) = text.as_ref().filter(|t| t.len() > max) {
+            return Err(product::ProductError::TooLong {
+                field,
+                len: t.len(),
+                max,
+            });
+        }
+    }
+    Ok(())
+}
+
 fn old_clean(
     products: Vec<BankProduct>,
     config: &ProfileConfig,
@@ -50,7 +70,9 @@ fn old_clean(
     let usable: Vec<BankProduct> = products
         .into_iter()
         .filter(|p| {
-            p.validate().is_ok() && !p.is_sensitive(config) && !old_features(p, config).is_empty()
+            old_validate(p).is_ok()
+                && !p.is_sensitive(config)
+                && !old_features(p, config).is_empty()
         })
         .collect();
     let first = collections::first_occurrences(&usable, |p| p.id.as_str());
@@ -447,5 +469,117 @@ proptest! {
         if let Ok(bank) = new {
             same_quiz(&bank, &quiz, seed, &answers);
         }
+    }
+}
+
+/// `QuizState::repair` as it was.
+fn old_repair(state: &mut QuizState, now_ms: f64) -> usize {
+    use crate::product::{
+        MAX_ATTRIBUTES, MAX_ATTRIBUTE_NAME_LEN, MAX_ATTRIBUTE_VALUE_LEN, MAX_ID_LEN,
+    };
+    if !state.is_started() {
+        *state = QuizState::default();
+        return 0;
+    }
+    let times_ok = [
+        state.started_ms,
+        state.updated_ms,
+        state.expires_ms,
+        state.confidence,
+    ]
+    .iter()
+    .all(|t| t.is_finite() && *t >= 0.0);
+    if !times_ok || state.bank_id.len() > MAX_ID_LEN || state.max_questions > MAX_QUESTIONS {
+        *state = QuizState::default();
+        return 1;
+    }
+    if now_ms > state.expires_ms {
+        *state = QuizState::default();
+        return 0;
+    }
+    let before = state.answers.len();
+    let mut seen = VecSet::new();
+    state.answers.retain(|a| {
+        a.at_ms.is_finite()
+            && !a.product_id.is_empty()
+            && a.product_id.len() <= MAX_ID_LEN
+            && a.features.len() <= MAX_ATTRIBUTES + 1
+            && a.features.iter().all(|(n, v)| {
+                n.len() <= MAX_ATTRIBUTE_NAME_LEN && v.len() <= MAX_ATTRIBUTE_VALUE_LEN
+            })
+            && seen.insert(a.product_id.clone())
+    });
+    state.answers.truncate(MAX_QUESTIONS);
+    state.confidence = state.confidence.min(1.0);
+    state.version = state::QUIZ_VERSION;
+    before - state.answers.len()
+}
+
+fn arb_time() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => 0.0..20.0f64,
+        1 => Just(-1.0),
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+    ]
+}
+
+fn arb_state() -> impl Strategy<Value = QuizState> {
+    (
+        prop::sample::select(vec![0usize, 4, 129]),
+        prop::sample::select(vec![0usize, 12, 36, 37]),
+        (arb_time(), arb_time(), arb_time(), arb_time()),
+        prop::collection::vec(
+            (
+                0..8u8,
+                prop_oneof![Just(1.0), Just(f64::NAN)],
+                0..3usize,
+                arb_answer(),
+            ),
+            0..50,
+        ),
+    )
+        .prop_map(
+            |(bank, max, (started, updated, expires, confidence), answers)| QuizState {
+                bank_id: "b".repeat(bank),
+                max_questions: max,
+                started_ms: started,
+                updated_ms: updated,
+                expires_ms: expires,
+                confidence: confidence * 0.1,
+                version: 0,
+                answers: answers
+                    .into_iter()
+                    .map(|(id, at_ms, count, answer)| AnsweredQuestion {
+                        product_id: if id == 0 {
+                            String::new()
+                        } else {
+                            format!("p{id}")
+                        },
+                        name: None,
+                        image: None,
+                        features: (0..count)
+                            .map(|k| (format!("a{k}"), "v".repeat(if k == 2 { 129 } else { 3 })))
+                            .collect(),
+                        answer,
+                        at_ms,
+                    })
+                    .collect(),
+                ..QuizState::default()
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn repaired_states_match_the_old_code(state in arb_state(), now in arb_time()) {
+        use crate::storage::persist::Versioned;
+        let mut new = state.clone();
+        let mut old = state;
+        prop_assert_eq!(new.repair(now), old_repair(&mut old, now));
+        // Through their JSON: NaN fields compare equal there.
+        prop_assert_eq!(crate::json::to_json(&new), crate::json::to_json(&old));
     }
 }

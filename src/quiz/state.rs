@@ -355,10 +355,7 @@ impl Versioned for QuizState {
 
     /// Drops an expired quiz entirely, and unusable answers one by one.
     fn repair(&mut self, now_ms: f64) -> usize {
-        if !self.is_started() {
-            *self = QuizState::default();
-            return 0;
-        }
+        let started = self.is_started();
         let times_ok = [
             self.started_ms,
             self.updated_ms,
@@ -367,13 +364,12 @@ impl Versioned for QuizState {
         ]
         .iter()
         .all(|t| t.is_finite() && *t >= 0.0);
-        if !times_ok || self.bank_id.len() > MAX_ID_LEN || self.max_questions > MAX_QUESTIONS {
+        // Only a started quiz can be broken; an expired one goes quietly.
+        let broken = started
+            && (!times_ok || self.bank_id.len() > MAX_ID_LEN || self.max_questions > MAX_QUESTIONS);
+        if !started || broken || now_ms > self.expires_ms {
             *self = QuizState::default();
-            return 1;
-        }
-        if now_ms > self.expires_ms {
-            *self = QuizState::default();
-            return 0;
+            return usize::from(broken);
         }
         let before = self.answers.len();
         let mut seen = crate::collections::VecSet::new();
