@@ -1,11 +1,15 @@
 //! The stored-document decoders (`json::version`/`members`/`elements`, the lenient profile
 //! reader): never panic on any text; what they accept is JSON, and a profile they read
-//! survives a save and a second read, and once repaired reads back with no wrong types.
+//! survives a save and a second read, and once repaired reads back with no wrong types. A
+//! stored quiz's repair and a quiz bank built from any text never panic, and a repaired quiz
+//! needs no second repair.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use vitrine::json;
-use vitrine::profile::Profile;
+use vitrine::profile::{Profile, ProfileConfig};
+use vitrine::quiz::{QuestionBank, QuizConfig, QuizState};
+use vitrine::storage::persist::Versioned;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -35,4 +39,12 @@ fuzz_target!(|data: &[u8]| {
         let mut back = Profile::from_stored(&saved).expect("a repaired profile reads back");
         assert!(back.take_repairs().is_empty(), "no wrong types in {saved}");
     }
+    if let Ok(mut quiz) = json::read_str::<QuizState>(text) {
+        let now = text.len() as f64;
+        quiz.repair(now);
+        let repaired = json::to_json(&quiz);
+        assert_eq!(quiz.repair(now), 0, "a repaired quiz needs no second repair");
+        assert_eq!(json::to_json(&quiz), repaired, "a second repair changes nothing");
+    }
+    let _ = QuestionBank::from_json(text, &ProfileConfig::default(), &QuizConfig::default(), 7);
 });

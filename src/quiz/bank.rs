@@ -43,23 +43,13 @@ pub struct BankProduct {
 }
 
 impl BankProduct {
-    fn validate(&self) -> Result<(), product::ProductError> {
-        product::validate_id(&self.id)?;
-        product::validate_attributes(&self.attributes)?;
-        product::validate_price(self.price)?;
-        for (field, text, max) in [
-            ("name", &self.name, MAX_NAME_LEN),
-            ("image", &self.image, MAX_IMAGE_LEN),
-        ] {
-            if let Some(t) = text.as_ref().filter(|t| t.len() > max) {
-                return Err(product::ProductError::TooLong {
-                    field,
-                    len: t.len(),
-                    max,
-                });
-            }
-        }
-        Ok(())
+    /// Whether the product is within the limits (id, attributes, price, name and image).
+    pub(super) fn is_valid(&self) -> bool {
+        product::validate_id(&self.id).is_ok()
+            && product::validate_attributes(&self.attributes).is_ok()
+            && product::validate_price(self.price).is_ok()
+            && self.name.as_ref().map_or(0, String::len) <= MAX_NAME_LEN
+            && self.image.as_ref().map_or(0, String::len) <= MAX_IMAGE_LEN
     }
 
     /// Whether the product touches a sensitive value (attributes or name).
@@ -74,14 +64,16 @@ impl BankProduct {
     /// The (attribute, value) pairs the quiz learns about: the tracked attributes plus the
     /// derived price band.
     pub fn features(&self, config: &ProfileConfig) -> Vec<(String, String)> {
-        config
-            .tracked()
-            .filter_map(|a| self.attributes.get(a).map(|v| (a.to_owned(), v.clone())))
-            .chain(
-                self.price
-                    .map(|p| (PRICE_BAND.to_owned(), config.price_band(p).to_owned())),
-            )
-            .collect()
+        let mut out = Vec::new();
+        for a in config.tracked() {
+            if let Some(v) = self.attributes.get(a) {
+                out.push((a.to_owned(), v.clone()));
+            }
+        }
+        if let Some(p) = self.price {
+            out.push((PRICE_BAND.to_owned(), config.price_band(p).to_owned()));
+        }
+        out
     }
 }
 
@@ -140,8 +132,8 @@ impl QuestionBank {
                 "the bank id must be 1 to 128 bytes".into(),
             ));
         }
-        let (products, skipped) = clean(file.products, config)?;
-        Ok(Self::build(file.id, products, skipped, config))
+        let (products, features, skipped) = clean(file.products, config)?;
+        Ok(Self::build(file.id, products, features, skipped))
     }
 
     /// Generates a bank of at most `quiz.bank_size` products from a catalogue sample, chosen
@@ -155,9 +147,7 @@ impl QuestionBank {
         quiz: &QuizConfig,
         seed: u64,
     ) -> Result<Self, QuizError> {
-        let (pool, skipped) = clean(products, config)?;
-        let features: Vec<Vec<(String, String)>> =
-            pool.iter().map(|p| p.features(config)).collect();
+        let (pool, features, skipped) = clean(products, config)?;
         let prevalence = prevalence_of(&features);
         let target = quiz.bank_size.min(pool.len());
         let mut chosen = Vec::with_capacity(target);
@@ -166,22 +156,25 @@ impl QuestionBank {
         // Lazy greedy: a product's gain only shrinks while coverage grows, so a stale key is
         // an upper bound and the first fresh maximum is the true one.
         let gain = |covered: &VecSet<&(String, String)>, i: usize| -> u64 {
-            let g: f64 = features[i]
-                .iter()
-                .filter(|f| !covered.contains(f))
-                .map(|f| prevalence.get(f).copied().unwrap_or(0.0).sqrt())
-                .sum();
+            let mut g = -0.0;
+            for f in &features[i] {
+                if !covered.contains(f) {
+                    g += prevalence.get(f).copied().unwrap_or(0.0).sqrt();
+                }
+            }
             (g * 1.0e12) as u64
         };
         let mut heap = BinaryHeap::new();
         while chosen.len() < target {
             if heap.is_empty() {
                 covered.clear();
-                heap.extend(
-                    (0..pool.len())
-                        .filter(|i| !taken[*i])
-                        .map(|i| (gain(&covered, i), tie_break(seed, &pool[i].id), i)),
-                );
+                // The keys are distinct (they end in the index), so the pop order does not
+                // depend on how the heap was filled.
+                for i in 0..pool.len() {
+                    if !taken[i] {
+                        heap.push((gain(&covered, i), tie_break(seed, &pool[i].id), i));
+                    }
+                }
                 if heap.is_empty() {
                     break;
                 }
@@ -202,24 +195,24 @@ impl QuestionBank {
             covered.extend(features[i].iter());
             chosen.push(i);
         }
-        let products: Vec<BankProduct> = chosen.into_iter().map(|i| pool[i].clone()).collect();
-        let id = format!(
-            "gen-{:016x}",
-            products
-                .iter()
-                .fold(seed ^ 0xcbf2_9ce4_8422_2325, |h, p| fnv(h, &p.id))
-        );
-        Ok(Self::build(id, products, skipped, config))
+        let mut hash = seed ^ 0xcbf2_9ce4_8422_2325;
+        let mut products = Vec::with_capacity(chosen.len());
+        let mut chosen_features = Vec::with_capacity(chosen.len());
+        for i in chosen {
+            hash = fnv(hash, &pool[i].id);
+            products.push(pool[i].clone());
+            chosen_features.push(features[i].clone());
+        }
+        let id = format!("gen-{hash:016x}");
+        Ok(Self::build(id, products, chosen_features, skipped))
     }
 
     fn build(
         id: String,
         products: Vec<BankProduct>,
+        features: Vec<Vec<(String, String)>>,
         skipped: usize,
-        config: &ProfileConfig,
     ) -> Self {
-        let features: Vec<Vec<(String, String)>> =
-            products.iter().map(|p| p.features(config)).collect();
         let prevalence = prevalence_of(&features);
         QuestionBank {
             id,
@@ -278,10 +271,11 @@ impl QuestionBank {
     }
 }
 
-fn clean(
-    products: Vec<BankProduct>,
-    config: &ProfileConfig,
-) -> Result<(Vec<BankProduct>, usize), QuizError> {
+/// The usable products (valid, not sensitive, with features; the first of each id) in their
+/// order, their features, and how many were left out.
+type Cleaned = (Vec<BankProduct>, Vec<Vec<(String, String)>>, usize);
+
+fn clean(products: Vec<BankProduct>, config: &ProfileConfig) -> Result<Cleaned, QuizError> {
     if products.len() > MAX_INPUT_PRODUCTS {
         return Err(QuizError::MalformedBank(format!(
             "{} products given; the limit is {MAX_INPUT_PRODUCTS}",
@@ -289,37 +283,49 @@ fn clean(
         )));
     }
     let total = products.len();
-    let usable: Vec<BankProduct> = products
-        .into_iter()
-        .filter(|p| {
-            p.validate().is_ok() && !p.is_sensitive(config) && !p.features(config).is_empty()
-        })
-        .collect();
+    let mut usable = Vec::new();
+    let mut features = Vec::new();
+    for p in products {
+        if !p.is_valid() || p.is_sensitive(config) {
+            continue;
+        }
+        let f = p.features(config);
+        if !f.is_empty() {
+            usable.push(p);
+            features.push(f);
+        }
+    }
     let first = collections::first_occurrences(&usable, |p| p.id.as_str());
-    let kept: Vec<BankProduct> = usable
-        .into_iter()
-        .zip(first)
-        .filter_map(|(p, first)| first.then_some(p))
-        .collect();
+    let mut kept = Vec::new();
+    let mut kept_features = Vec::new();
+    for ((p, f), first) in usable.into_iter().zip(features).zip(first) {
+        if first {
+            kept.push(p);
+            kept_features.push(f);
+        }
+    }
     if kept.is_empty() {
         return Err(QuizError::EmptyBank);
     }
     let skipped = total - kept.len();
-    Ok((kept, skipped))
+    Ok((kept, kept_features, skipped))
 }
 
 fn prevalence_of(features: &[Vec<(String, String)>]) -> VecMap<(String, String), f64> {
-    let n = features.len().max(1) as f64;
-    let mut all: Vec<&(String, String)> = features.iter().flatten().collect();
-    collections::sort_by(&mut all, |a, b| a.cmp(b));
-    let mut out: Vec<((String, String), f64)> = Vec::new();
-    for f in all {
-        match out.last_mut() {
-            Some((last, share)) if last == f => *share += 1.0 / n,
-            _ => out.push((f.clone(), 1.0 / n)),
+    // Each mention adds the same share, so the order of the additions does not matter.
+    let share = 1.0 / features.len().max(1) as f64;
+    let mut out: VecMap<(String, String), f64> = VecMap::new();
+    for product in features {
+        for f in product {
+            match out.get_mut(f) {
+                Some(total) => *total += share,
+                None => {
+                    out.insert(f.clone(), share);
+                }
+            }
         }
     }
-    out.into_iter().collect()
+    out
 }
 
 fn fnv(mut hash: u64, text: &str) -> u64 {

@@ -137,4 +137,6 @@ pub enum QuizError {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod oracle_tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

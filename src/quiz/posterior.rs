@@ -148,10 +148,10 @@ impl Posterior {
 
     /// Adds one answer about a product with these features.
     pub fn observe(&mut self, features: &[(String, String)], answer: Answer) {
-        let blame: Vec<f64> = features
-            .iter()
-            .map(|(a, v)| 1.0 - self.get(a, v).mean())
-            .collect();
+        let mut blame = Vec::with_capacity(features.len());
+        for f in features {
+            blame.push(1.0 - self.of(f).mean());
+        }
         let total: f64 = blame.iter().sum();
         for (f, b) in features.iter().zip(blame) {
             let c = self.counts.entry(f.clone()).or_default();
@@ -179,11 +179,12 @@ impl Posterior {
 
     /// The posterior of one value.
     pub fn get(&self, attribute: &str, value: &str) -> Beta {
-        let c = self
-            .counts
-            .get(&(attribute.to_owned(), value.to_owned()))
-            .copied()
-            .unwrap_or_default();
+        self.of(&(attribute.to_owned(), value.to_owned()))
+    }
+
+    /// The posterior of one `(attribute, value)` pair.
+    pub fn of(&self, feature: &(String, String)) -> Beta {
+        let c = self.counts.get(feature).copied().unwrap_or_default();
         Beta {
             likes: self.prior.likes + c.alpha,
             dislikes: self.prior.dislikes + c.beta,
@@ -210,16 +211,14 @@ impl Posterior {
     /// here (and only here: preferences use the posterior itself), so that before any answer
     /// the model does not predict that every product is disliked.
     pub fn expected_gain(&self, features: &[(String, String)]) -> f64 {
-        let betas: Vec<Beta> = features
-            .iter()
-            .map(|(a, v)| {
-                let b = self.get(a, v);
-                Beta {
-                    likes: b.likes + ACCEPTANCE_PSEUDO_LIKES,
-                    dislikes: b.dislikes,
-                }
-            })
-            .collect();
+        let mut betas = Vec::with_capacity(features.len());
+        for f in features {
+            let b = self.of(f);
+            betas.push(Beta {
+                likes: b.likes + ACCEPTANCE_PSEUDO_LIKES,
+                dislikes: b.dislikes,
+            });
+        }
         joint_information(&betas)
     }
 
@@ -228,9 +227,9 @@ impl Posterior {
     pub fn confidence<'a>(&self, values: impl Iterator<Item = (&'a (String, String), f64)>) -> f64 {
         let prior_var = self.prior.variance();
         let mut per_attribute: VecMap<&str, (f64, f64)> = VecMap::new();
-        for ((a, v), share) in values {
-            let slot = per_attribute.entry(a.as_str()).or_default();
-            slot.0 += share * self.get(a, v).variance();
+        for (feature, share) in values {
+            let slot = per_attribute.entry(feature.0.as_str()).or_default();
+            slot.0 += share * self.of(feature).variance();
             slot.1 += share * prior_var;
         }
         if per_attribute.is_empty() {

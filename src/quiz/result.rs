@@ -61,35 +61,40 @@ impl QuizState {
     /// The result of the answers so far.
     pub fn result(&self, profile: &ProfileConfig, quiz: &QuizConfig) -> QuizResult {
         let post = self.posterior(quiz);
-        let mut preferences: Vec<Preference> = post
-            .observed()
-            .filter(|((_, v), _)| !profile.is_sensitive_value(v))
-            .map(|((a, v), counts)| Preference {
-                attribute: a.clone(),
-                value: v.clone(),
-                weight: 2.0 * post.get(a, v).mean() - 1.0,
-                likes: counts.likes,
-                dislikes: counts.dislikes,
-                skips: counts.skips,
-            })
-            .filter(|p| p.weight != 0.0)
-            .collect();
+        let mut preferences = Vec::new();
+        for (feature, counts) in post.observed() {
+            let (attribute, value) = feature;
+            if profile.is_sensitive_value(value) {
+                continue;
+            }
+            let weight = 2.0 * post.of(feature).mean() - 1.0;
+            if weight != 0.0 {
+                preferences.push(Preference {
+                    attribute: attribute.clone(),
+                    value: value.clone(),
+                    weight,
+                    likes: counts.likes,
+                    dislikes: counts.dislikes,
+                    skips: counts.skips,
+                });
+            }
+        }
         collections::sort_by(&mut preferences, |a, b| {
             b.weight
                 .total_cmp(&a.weight)
                 .then_with(|| a.attribute.cmp(&b.attribute))
                 .then_with(|| a.value.cmp(&b.value))
         });
-        let answers: Vec<AnsweredQuestion> = self
-            .answers
-            .iter()
-            .filter(|a| {
-                !a.features
-                    .iter()
-                    .any(|(_, v)| profile.is_sensitive_value(v))
-            })
-            .cloned()
-            .collect();
+        let mut answers = Vec::new();
+        for a in &self.answers {
+            if !a
+                .features
+                .iter()
+                .any(|(_, v)| profile.is_sensitive_value(v))
+            {
+                answers.push(a.clone());
+            }
+        }
         let top_style = top_style(&answers, &preferences);
         QuizResult {
             bank_id: self.bank_id.clone(),
@@ -110,41 +115,54 @@ fn top_style(answers: &[AnsweredQuestion], preferences: &[Preference]) -> Option
             .map_or(0.0, |p| p.weight)
     };
     // First liked product with the highest summed preference weight (earlier wins ties).
-    let best = answers
-        .iter()
-        .filter(|a| a.answer == Answer::Like)
-        .map(|a| (a.features.iter().map(|(n, v)| weight(n, v)).sum::<f64>(), a))
-        .fold(None::<(f64, &AnsweredQuestion)>, |acc, x| match acc {
-            Some(b) if b.0 >= x.0 => Some(b),
-            _ => Some(x),
-        })?
-        .1;
-    let mut liked: Vec<&Preference> = preferences
-        .iter()
-        .filter(|p| p.weight > 0.0 && p.attribute != PRICE_BAND)
-        .filter(|p| {
-            best.features
+    let mut best: Option<(f64, &AnsweredQuestion)> = None;
+    for a in answers {
+        if a.answer != Answer::Like {
+            continue;
+        }
+        let mut sum = -0.0;
+        for (n, v) in &a.features {
+            sum += weight(n, v);
+        }
+        if !best.is_some_and(|b| b.0 >= sum) {
+            best = Some((sum, a));
+        }
+    }
+    let best = best?.1;
+    let mut liked: Vec<&Preference> = Vec::new();
+    for p in preferences {
+        if p.weight > 0.0
+            && p.attribute != PRICE_BAND
+            && best
+                .features
                 .iter()
                 .any(|(a, v)| *a == p.attribute && *v == p.value)
-        })
-        .collect();
+        {
+            liked.push(p);
+        }
+    }
     collections::sort_by(&mut liked, |a, b| b.weight.total_cmp(&a.weight));
-    let mut used = Vec::new();
-    let headline: Vec<&str> = liked
-        .into_iter()
-        .filter(|p| {
-            let fresh = !used.contains(&p.value);
-            used.push(p.value.clone());
-            fresh
-        })
-        .take(3)
-        .map(|p| p.value.as_str())
-        .collect();
+    // The three strongest distinct values.
+    let mut used: Vec<&str> = Vec::new();
+    let mut headline = String::new();
+    for p in liked {
+        if used.len() == 3 {
+            break;
+        }
+        if used.contains(&p.value.as_str()) {
+            continue;
+        }
+        if !used.is_empty() {
+            headline.push_str(" · ");
+        }
+        headline.push_str(&p.value);
+        used.push(&p.value);
+    }
     Some(TopStyle {
         product_id: best.product_id.clone(),
         name: best.name.clone(),
         image: best.image.clone(),
-        headline: headline.join(" · "),
+        headline,
     })
 }
 
@@ -152,10 +170,11 @@ impl QuizResult {
     /// The preferences as `(attribute, value, weight in [−1, 1])` signals, ready for
     /// [`crate::profile::Profile::set_stated_preferences`].
     pub fn signals(&self) -> Vec<(String, String, f64)> {
-        self.preferences
-            .iter()
-            .map(|p| (p.attribute.clone(), p.value.clone(), p.weight))
-            .collect()
+        let mut out = Vec::with_capacity(self.preferences.len());
+        for p in &self.preferences {
+            out.push((p.attribute.clone(), p.value.clone(), p.weight));
+        }
+        out
     }
 
     /// Plain-language sentences for the profile view.

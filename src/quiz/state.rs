@@ -195,16 +195,21 @@ impl QuizState {
             return None;
         }
         let post = self.posterior(quiz);
-        let (gain, _, index) = bank
-            .products()
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !self.is_answered(&p.id))
-            .map(|(i, p)| {
-                let gain = post.expected_gain(bank.features(i));
-                (gain, tie_break(u64::from(self.seed), &p.id), i)
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
+        // The last of equal (gain, tie) keys wins, as `Iterator::max_by` picks.
+        let mut best: Option<(f64, u64, usize)> = None;
+        for (i, p) in bank.products().iter().enumerate() {
+            if self.is_answered(&p.id) {
+                continue;
+            }
+            let gain = post.expected_gain(bank.features(i));
+            let tie = tie_break(u64::from(self.seed), &p.id);
+            if best.map_or(true, |(g, t, _)| {
+                gain.total_cmp(&g).then(tie.cmp(&t)).is_ge()
+            }) {
+                best = Some((gain, tie, i));
+            }
+        }
+        let (gain, _, index) = best?;
         let p = &bank.products()[index];
         Some(Question {
             product_id: p.id.clone(),
@@ -350,10 +355,7 @@ impl Versioned for QuizState {
 
     /// Drops an expired quiz entirely, and unusable answers one by one.
     fn repair(&mut self, now_ms: f64) -> usize {
-        if !self.is_started() {
-            *self = QuizState::default();
-            return 0;
-        }
+        let started = self.is_started();
         let times_ok = [
             self.started_ms,
             self.updated_ms,
@@ -362,13 +364,12 @@ impl Versioned for QuizState {
         ]
         .iter()
         .all(|t| t.is_finite() && *t >= 0.0);
-        if !times_ok || self.bank_id.len() > MAX_ID_LEN || self.max_questions > MAX_QUESTIONS {
+        // Only a started quiz can be broken; an expired one goes quietly.
+        let broken = started
+            && (!times_ok || self.bank_id.len() > MAX_ID_LEN || self.max_questions > MAX_QUESTIONS);
+        if !started || broken || now_ms > self.expires_ms {
             *self = QuizState::default();
-            return 1;
-        }
-        if now_ms > self.expires_ms {
-            *self = QuizState::default();
-            return 0;
+            return usize::from(broken);
         }
         let before = self.answers.len();
         let mut seen = crate::collections::VecSet::new();
