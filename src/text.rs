@@ -25,6 +25,27 @@ pub fn lowercase(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `needle` occurs in `haystack`, as `str::contains` with a `&str` pattern.
+pub fn contains(haystack: &str, needle: &str) -> bool {
+    find_from(haystack, needle, 0).is_some()
+}
+
+/// The first occurrence of `needle` in `haystack` at or after byte `from`, as `str::find` on
+/// `&haystack[from..]` would give it (offset from the start of `haystack`). Byte windows: core's
+/// two-way searcher costs ~1.2 KB in the wasm, and the texts searched here (attribute values
+/// against guarded, sensitive and category terms) are a few dozen bytes. A match of whole
+/// UTF-8 text always starts on a character boundary.
+pub fn find_from(haystack: &str, needle: &str, from: usize) -> Option<usize> {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    if needle.is_empty() {
+        return (from <= hay.len()).then_some(from);
+    }
+    let rest = hay.get(from..)?;
+    rest.windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
 /// Whether `c` is a word character: alphabetic or numeric, as `char::is_alphanumeric`.
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -247,6 +268,15 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn contains_agrees_with_str_contains(hay in "[abé ]{0,12}", needle in "[abé]{0,3}") {
+            prop_assert_eq!(contains(&hay, &needle), hay.contains(needle.as_str()));
+            for from in (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)) {
+                prop_assert_eq!(find_from(&hay, &needle, from), hay[from..].find(needle.as_str()).map(|p| p + from));
+            }
+        }
+
+
         #[test]
         fn any_string_quotes_as_debug_does(s in any::<String>()) {
             prop_assert_eq!(Quoted(&s).to_string(), format!("{s:?}"));

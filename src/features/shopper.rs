@@ -149,7 +149,7 @@ impl ShopperSignals {
         let lower = crate::text::lowercase(value);
         self.guarded
             .iter()
-            .any(|term| lower.contains(term.as_str()))
+            .any(|term| crate::text::contains(&lower, term))
     }
 }
 

@@ -87,7 +87,7 @@ pub fn style_of(value: &str) -> Option<&'static str> {
     let lower = crate::text::lowercase(value);
     STYLE_KEYWORDS
         .iter()
-        .find(|(keyword, _)| lower.contains(keyword))
+        .find(|(keyword, _)| crate::text::contains(&lower, keyword))
         .map(|(_, style)| *style)
 }
 

@@ -131,7 +131,7 @@ pub fn coarse_category(product_type: &str) -> u32 {
     let lower = crate::text::lowercase(product_type);
     let label = CATEGORY_KEYWORDS
         .iter()
-        .find(|(keyword, _)| lower.contains(keyword))
+        .find(|(keyword, _)| crate::text::contains(&lower, keyword))
         .map_or("other", |(_, category)| category);
     index_of(CATEGORIES, label).unwrap_or(CATEGORIES.len() as u32 - 1)
 }

@@ -351,10 +351,40 @@ fn check_names(field: &'static str, names: &[String]) -> Result<(), ConfigError>
 
 /// Whether `needle` occurs in `haystack` bounded by non-alphanumeric characters or the ends.
 fn contains_word(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(start, _)| {
+    // `match_indices`' non-overlapping occurrences, through `text::find_from` (no two-way
+    // searcher in the wasm). `needle` is never empty here.
+    let mut from = 0;
+    while let Some(start) = crate::text::find_from(haystack, needle, from) {
         let before = haystack[..start].chars().next_back();
         let after = haystack[start + needle.len()..].chars().next();
-        !before.is_some_and(crate::text::is_word_char)
+        if !before.is_some_and(crate::text::is_word_char)
             && !after.is_some_and(crate::text::is_word_char)
-    })
+        {
+            return true;
+        }
+        from = start + needle.len().max(1);
+    }
+    false
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod word_tests {
+    use proptest::prelude::*;
+
+    /// The previous `contains_word`, on `str::match_indices`.
+    fn oracle(haystack: &str, needle: &str) -> bool {
+        haystack.match_indices(needle).any(|(start, _)| {
+            let before = haystack[..start].chars().next_back();
+            let after = haystack[start + needle.len()..].chars().next();
+            !before.is_some_and(crate::text::is_word_char)
+                && !after.is_some_and(crate::text::is_word_char)
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn contains_word_agrees_with_match_indices(hay in "[ab é-]{0,14}", needle in "[ab é-]{1,4}") {
+            prop_assert_eq!(super::contains_word(&hay, &needle), oracle(&hay, &needle));
+        }
+    }
 }
