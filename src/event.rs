@@ -250,13 +250,10 @@ impl Event {
         })?;
         let product_id = match (kind.needs_product(), raw.product_id) {
             (true, None) => return Err(EventError::MissingField("productId")),
-            (true, Some(id)) => {
-                product::validate_id(&id)?;
-                id
-            }
-            (false, id) => id.unwrap_or_default(),
+            (_, id) => id.unwrap_or_default(),
         };
-        if !product_id.is_empty() {
+        // One check for both: a product kind's id (even empty), any other kind's when given.
+        if kind.needs_product() || !product_id.is_empty() {
             product::validate_id(&product_id)?;
         }
         let attributes: Attributes = raw.attributes.map_values(RawAttributeValue::into_text);
