@@ -360,6 +360,32 @@ mod tests {
     }
 
     #[test]
+    fn product_ids_are_checked_once_for_every_kind() {
+        let err = |j: &str| Event::from_json(j, 0.0).unwrap_err();
+        let long = "x".repeat(product::MAX_ID_LEN + 1);
+        // A product kind: an empty, blank or over-long id is refused.
+        for id in ["", " ", long.as_str()] {
+            let json = format!(r#"{{"type":"view","productId":"{id}"}}"#);
+            let expected = product::validate_id(id).unwrap_err();
+            assert_eq!(err(&json), EventError::Product(expected));
+        }
+        // A search: no id, or an empty one, is fine; a blank or over-long one is refused.
+        for json in [
+            r#"{"type":"search","query":"red"}"#,
+            r#"{"type":"search","query":"red","productId":""}"#,
+        ] {
+            assert_eq!(Event::from_json(json, 0.0).unwrap().product_id, "");
+        }
+        for id in [" ", long.as_str()] {
+            let json = format!(r#"{{"type":"search","query":"red","productId":"{id}"}}"#);
+            let expected = product::validate_id(id).unwrap_err();
+            assert_eq!(err(&json), EventError::Product(expected));
+        }
+        let ok = Event::from_json(r#"{"type":"search","query":"q","productId":"p9"}"#, 0.0);
+        assert_eq!(ok.unwrap().product_id, "p9");
+    }
+
+    #[test]
     fn nan_price_is_rejected() {
         let raw = RawEvent {
             kind: Some("view".into()),
