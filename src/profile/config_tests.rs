@@ -115,7 +115,13 @@ fn default_name_lists_are_the_documented_ones() {
     let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
     assert_eq!(
         cfg.attributes,
-        owned(&["productType", "colour", "pattern", "department", "indexGroup"])
+        owned(&[
+            "productType",
+            "colour",
+            "pattern",
+            "department",
+            "indexGroup"
+        ])
     );
     assert_eq!(cfg.sensitive_values, owned(&["maternity", "nursing"]));
     assert_eq!(
