@@ -250,13 +250,10 @@ impl Event {
         })?;
         let product_id = match (kind.needs_product(), raw.product_id) {
             (true, None) => return Err(EventError::MissingField("productId")),
-            (true, Some(id)) => {
-                product::validate_id(&id)?;
-                id
-            }
-            (false, id) => id.unwrap_or_default(),
+            (_, id) => id.unwrap_or_default(),
         };
-        if !product_id.is_empty() {
+        // One check for both: a product kind's id (even empty), any other kind's when given.
+        if kind.needs_product() || !product_id.is_empty() {
             product::validate_id(&product_id)?;
         }
         let attributes: Attributes = raw.attributes.map_values(RawAttributeValue::into_text);
@@ -360,6 +357,32 @@ mod tests {
             err(r#"{"type":"view","productId":"p","timestamp":-1}"#),
             EventError::InvalidTimestamp(_)
         ));
+    }
+
+    #[test]
+    fn product_ids_are_checked_once_for_every_kind() {
+        let err = |j: &str| Event::from_json(j, 0.0).unwrap_err();
+        let long = "x".repeat(product::MAX_ID_LEN + 1);
+        // A product kind: an empty, blank or over-long id is refused.
+        for id in ["", " ", long.as_str()] {
+            let json = format!(r#"{{"type":"view","productId":"{id}"}}"#);
+            let expected = product::validate_id(id).unwrap_err();
+            assert_eq!(err(&json), EventError::Product(expected));
+        }
+        // A search: no id, or an empty one, is fine; a blank or over-long one is refused.
+        for json in [
+            r#"{"type":"search","query":"red"}"#,
+            r#"{"type":"search","query":"red","productId":""}"#,
+        ] {
+            assert_eq!(Event::from_json(json, 0.0).unwrap().product_id, "");
+        }
+        for id in [" ", long.as_str()] {
+            let json = format!(r#"{{"type":"search","query":"red","productId":"{id}"}}"#);
+            let expected = product::validate_id(id).unwrap_err();
+            assert_eq!(err(&json), EventError::Product(expected));
+        }
+        let ok = Event::from_json(r#"{"type":"search","query":"q","productId":"p9"}"#, 0.0);
+        assert_eq!(ok.unwrap().product_id, "p9");
     }
 
     #[test]

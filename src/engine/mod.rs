@@ -231,11 +231,9 @@ impl Engine {
             options,
         };
         if !engine.options.consent.is_empty() {
-            let defaults: Vec<(String, Scalar)> = engine
-                .options
-                .consent
-                .iter()
-                .map(|(key, value)| (key.clone(), value.clone()))
+            // Read once here and never again: moved out rather than copied.
+            let defaults: Vec<(String, Scalar)> = std::mem::take(&mut engine.options.consent)
+                .into_iter()
                 .collect();
             let update = ConsentUpdate::from_entries(&defaults)?;
             engine.set_consent(&update, now_ms);
@@ -246,7 +244,7 @@ impl Engine {
     /// Validates and applies an event given as JSON text.
     pub fn track_json(&mut self, json: &str, now_ms: f64) -> Result<(), Error> {
         let event = Event::from_json(json, now_ms)?;
-        self.track(&event);
+        self.track_owned(event);
         Ok(())
     }
 
@@ -254,18 +252,24 @@ impl Engine {
     /// personalization is granted, buffered in memory while it is pending, dropped when denied.
     /// Engagement is counted for reports when measurement is granted.
     pub fn track(&mut self, event: &Event) {
-        self.count_engagement(event);
+        self.track_owned(event.clone());
+    }
+
+    /// [`Engine::track`] on an owned event: buffered without a copy (the wasm path links no
+    /// `Event` clone).
+    fn track_owned(&mut self, event: Event) {
+        self.count_engagement(&event);
         match self
             .consent
             .disposition(crate::privacy::Purpose::Personalization)
         {
             Disposition::Apply => {
-                self.learn(event);
+                self.learn(&event);
                 self.save_profile();
                 self.save_memory();
             }
             Disposition::Buffer => {
-                self.buffer.push(event.clone());
+                self.buffer.push(event);
             }
             Disposition::Drop => {}
         }
@@ -384,7 +388,10 @@ impl Engine {
             }
         };
         let mut removed = 0;
-        for key in keys.iter().filter(|k| k.starts_with(&prefix)) {
+        for key in &keys {
+            if !key.starts_with(&prefix) {
+                continue;
+            }
             match self.store.remove(key) {
                 Ok(()) => removed += 1,
                 Err(e) => self.on_write_error(e, key),

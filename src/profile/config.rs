@@ -153,21 +153,17 @@ impl Default for ProfileConfig {
     fn default() -> Self {
         ProfileConfig {
             half_life_days: 14.0,
-            attributes: [
+            attributes: strings(&[
                 "productType",
                 "colour",
                 "pattern",
                 "department",
                 "indexGroup",
-            ]
-            .map(String::from)
-            .to_vec(),
+            ]),
             price_band_edges: vec![20.0, 50.0, 100.0],
             max_values_per_attribute: 48,
-            sensitive_values: vec!["maternity".to_owned(), "nursing".to_owned()],
-            coverage_attributes: ["indexGroup", "department", "productType"]
-                .map(String::from)
-                .to_vec(),
+            sensitive_values: strings(&["maternity", "nursing"]),
+            coverage_attributes: strings(&["indexGroup", "department", "productType"]),
             vocabulary: VecMap::new(),
             session_gap_minutes: 30.0,
             session_items: 8,
@@ -177,6 +173,16 @@ impl Default for ProfileConfig {
             quiz_weight: 4.0,
         }
     }
+}
+
+/// Owned copies of default names: one loop (an array of `String`s then `to_vec` built and
+/// cloned every name twice).
+fn strings(names: &[&str]) -> Vec<String> {
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        out.push((*name).to_owned());
+    }
+    out
 }
 
 /// Why a profile configuration was rejected.

@@ -108,3 +108,26 @@ fn options_json_accepts_partial_objects() {
     assert!(cfg.is_sensitive_value("Bridal gown"));
     assert!(!cfg.is_sensitive_value("maternity"));
 }
+
+#[test]
+fn default_name_lists_are_the_documented_ones() {
+    let cfg = ProfileConfig::default();
+    let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        cfg.attributes,
+        owned(&[
+            "productType",
+            "colour",
+            "pattern",
+            "department",
+            "indexGroup"
+        ])
+    );
+    assert_eq!(cfg.sensitive_values, owned(&["maternity", "nursing"]));
+    assert_eq!(
+        cfg.coverage_attributes,
+        owned(&["indexGroup", "department", "productType"])
+    );
+    assert_eq!(cfg.price_band_edges, vec![20.0, 50.0, 100.0]);
+    assert!(cfg.validate().is_ok());
+}
