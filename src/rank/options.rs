@@ -290,6 +290,7 @@ pub fn apply(
 /// Keeps at most `cap.max` items per value within the top `cap.window`; the surplus follows
 /// the window in its relative order, then the rest. With too few other items to fill the
 /// window, the surplus necessarily lands inside it.
+#[inline(never)]
 fn cap_per_value<'a>(entries: Vec<Entry<'a>>, cap: &MaxPerValue) -> Vec<Entry<'a>> {
     let window = cap.window.unwrap_or(usize::MAX).min(entries.len());
     let values: Vec<Option<&'a str>> = entries
@@ -337,6 +338,7 @@ fn cap_per_value<'a>(entries: Vec<Entry<'a>>, cap: &MaxPerValue) -> Vec<Entry<'a
 
 /// Places each applicable pin's item at its position; the others fill the free positions in
 /// order. Returns the items and the pins that were ignored.
+#[inline(never)]
 fn pin(entries: Vec<Entry>, pins: &[Pin]) -> (Vec<RankedItem>, Vec<IgnoredPin>) {
     let items: Vec<RankedItem> = entries.into_iter().map(|e| e.item).collect();
     if pins.is_empty() {
