@@ -115,12 +115,17 @@ impl ShopperSignals {
 
     /// Sets the guarded terms (lower-cased, at most [`MAX_GUARDED`]).
     pub fn with_guarded<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, terms: I) -> Self {
-        self.guarded = terms
-            .into_iter()
-            .map(|t| crate::text::lowercase(t.as_ref()).into_owned())
-            .filter(|t| !t.is_empty())
-            .take(MAX_GUARDED)
-            .collect();
+        let mut guarded = Vec::new();
+        for term in terms {
+            if guarded.len() == MAX_GUARDED {
+                break;
+            }
+            let term = crate::text::lowercase(term.as_ref()).into_owned();
+            if !term.is_empty() {
+                guarded.push(term);
+            }
+        }
+        self.guarded = guarded;
         self
     }
 
