@@ -134,11 +134,14 @@ pub struct ShopperView<'a> {
 fn shares(index: &SpecIndex, values: &[WeightedValue]) -> (Vec<f32>, Vec<(u32, f32)>) {
     let mut mass = vec![0.0f64; index.attribute_count()];
     let attr_of = |name: &str| index.spec().attributes.iter().position(|a| a.name == name);
-    let located: Vec<(usize, &WeightedValue)> = values
-        .iter()
-        .filter(|v| v.weight.is_finite())
-        .filter_map(|v| Some((attr_of(&v.attribute)?, v)))
-        .collect();
+    let mut located: Vec<(usize, &WeightedValue)> = Vec::with_capacity(values.len());
+    for v in values {
+        if v.weight.is_finite() {
+            if let Some(attr) = attr_of(&v.attribute) {
+                located.push((attr, v));
+            }
+        }
+    }
     for (attr, v) in &located {
         mass[*attr] += v.weight.abs();
     }

@@ -126,8 +126,10 @@ impl ItemMemory {
                 MAX_GROUPS,
             );
         }
+        // A removal or return takes the item out of the current intent; anything else moves it
+        // to the session's end.
+        remove_session_item(&mut self.session, &event.product_id);
         if weight > 0.0 {
-            self.session.retain(|item| item.id != event.product_id);
             self.session.push(SessionItem {
                 id: event.product_id.clone(),
                 attributes: event.attributes.clone(),
@@ -140,9 +142,6 @@ impl ItemMemory {
             if let Some(price) = event.price.filter(|p| *p > 0.0) {
                 self.price.add(weight, price, at, half_life_ms);
             }
-        } else {
-            // A removal or return takes the item out of the current intent.
-            self.session.retain(|item| item.id != event.product_id);
         }
     }
 
@@ -164,8 +163,9 @@ impl ItemMemory {
     /// Drops unusable entries from a memory read back from storage; returns how many.
     pub fn repair(&mut self) -> usize {
         let before = self.items.len() + self.groups.len() + self.session.len();
-        self.items.retain(|k, d| d.is_sane() && !k.is_empty());
-        self.groups.retain(|k, d| d.is_sane() && !k.is_empty());
+        for map in [&mut self.items, &mut self.groups] {
+            map.retain(|k, d| d.is_sane() && !k.is_empty());
+        }
         self.session.retain(|item| {
             crate::product::validate_id(&item.id).is_ok()
                 && crate::product::validate_attributes(&item.attributes).is_ok()
@@ -179,6 +179,11 @@ impl ItemMemory {
         }
         dropped
     }
+}
+
+/// Removes the session entries of one item (one copy of the `retain` for every caller).
+fn remove_session_item(session: &mut Vec<SessionItem>, id: &str) {
+    session.retain(|item| item.id != id);
 }
 
 /// Whether the memory may learn from `event`: never from a sensitive product or query (the
@@ -202,9 +207,9 @@ impl ItemMemory {
     /// with them the session and typical price once nothing recent is left. Returns how many.
     pub fn expire(&mut self, now_ms: f64, max_age_ms: f64) -> usize {
         let before = self.items.len() + self.groups.len() + self.session.len();
-        let fresh = |d: &Decayed| now_ms - d.1 <= max_age_ms;
-        self.items.retain(|_, d| fresh(d));
-        self.groups.retain(|_, d| fresh(d));
+        for map in [&mut self.items, &mut self.groups] {
+            map.retain(|_, d| now_ms - d.1 <= max_age_ms);
+        }
         if self.items.is_empty() {
             self.session.clear();
         }
@@ -230,7 +235,7 @@ impl ItemMemory {
             .collect();
         self.items.retain(|k, _| k != id);
         self.groups.retain(|k, _| !groups.contains(k));
-        self.session.retain(|item| item.id != id);
+        remove_session_item(&mut self.session, id);
         before - (self.items.len() + self.groups.len() + self.session.len())
     }
 

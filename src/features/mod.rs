@@ -364,16 +364,14 @@ impl SpecIndex {
 
     /// The context-table rows of a context (unknown fields are ignored).
     pub fn context_rows(&self, context: &Context) -> Vec<u32> {
-        self.spec
-            .context
-            .iter()
-            .enumerate()
-            .filter_map(|(i, vocab)| {
-                let value = context.get(&vocab.name)?;
+        let mut rows = Vec::with_capacity(self.spec.context.len());
+        for (i, vocab) in self.spec.context.iter().enumerate() {
+            if let Some(value) = context.get(&vocab.name) {
                 let local = self.context_lookups[i].get(value).copied().unwrap_or(0);
-                Some(self.context_offsets[i] + local)
-            })
-            .collect()
+                rows.push(self.context_offsets[i] + local);
+            }
+        }
+        rows
     }
 }
 

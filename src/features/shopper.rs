@@ -77,42 +77,34 @@ impl ShopperSignals {
         now_ms: f64,
     ) -> ShopperSignals {
         let half_life = config.half_life_ms();
-        let history = profile
-            .affinities
-            .iter()
-            .flat_map(|(attribute, values)| {
-                values.iter().map(move |(value, d)| WeightedValue {
-                    attribute: attribute.clone(),
-                    value: value.clone(),
-                    weight: d.value_at(now_ms, half_life),
-                })
-            })
-            .filter(|wv| wv.weight.is_finite() && wv.weight != 0.0)
-            .collect();
-        let decayed = |map: &VecMap<String, crate::profile::affinity::Decayed>| {
-            map.iter()
-                .map(|(k, d)| {
-                    let engagement = Engagement {
-                        weight: d.value_at(now_ms, half_life),
-                        days_since: ((now_ms - d.1) / MS_PER_DAY).max(0.0),
-                    };
-                    (k.clone(), engagement)
-                })
-                .filter(|(_, e)| {
-                    e.weight.is_finite() && e.weight != 0.0 && e.days_since.is_finite()
-                })
-                .collect()
-        };
+        let mut history = Vec::new();
+        for (attribute, values) in profile.affinities.iter() {
+            for (value, d) in values.iter() {
+                let weight = d.value_at(now_ms, half_life);
+                if weight.is_finite() && weight != 0.0 {
+                    history.push(WeightedValue {
+                        attribute: attribute.clone(),
+                        value: value.clone(),
+                        weight,
+                    });
+                }
+            }
+        }
+        let mut kept_quiz = Vec::new();
+        for answer in quiz {
+            if kept_quiz.len() == MAX_QUIZ_ANSWERS {
+                break;
+            }
+            if answer.weight.is_finite() && answer.weight != 0.0 {
+                kept_quiz.push(answer);
+            }
+        }
         ShopperSignals {
             history,
-            quiz: quiz
-                .into_iter()
-                .filter(|a| a.weight.is_finite() && a.weight != 0.0)
-                .take(MAX_QUIZ_ANSWERS)
-                .collect(),
+            quiz: kept_quiz,
             session: memory.session.clone(),
-            items: decayed(&memory.items),
-            groups: decayed(&memory.groups),
+            items: decayed(&memory.items, now_ms, half_life),
+            groups: decayed(&memory.groups, now_ms, half_life),
             typical_price: memory.typical_price(),
             strength: profile.strength(now_ms, config),
             event_count: profile.event_count,
@@ -123,12 +115,17 @@ impl ShopperSignals {
 
     /// Sets the guarded terms (lower-cased, at most [`MAX_GUARDED`]).
     pub fn with_guarded<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, terms: I) -> Self {
-        self.guarded = terms
-            .into_iter()
-            .map(|t| crate::text::lowercase(t.as_ref()).into_owned())
-            .filter(|t| !t.is_empty())
-            .take(MAX_GUARDED)
-            .collect();
+        let mut guarded = Vec::new();
+        for term in terms {
+            if guarded.len() == MAX_GUARDED {
+                break;
+            }
+            let term = crate::text::lowercase(term.as_ref()).into_owned();
+            if !term.is_empty() {
+                guarded.push(term);
+            }
+        }
+        self.guarded = guarded;
         self
     }
 
@@ -151,6 +148,28 @@ impl ShopperSignals {
             .iter()
             .any(|term| crate::text::contains(&lower, term))
     }
+}
+
+/// The engagements of a decayed map at `now_ms` (zero, non-finite and undated ones left out).
+fn decayed(
+    map: &VecMap<String, crate::profile::affinity::Decayed>,
+    now_ms: f64,
+    half_life: f64,
+) -> VecMap<String, Engagement> {
+    let mut kept = Vec::with_capacity(map.len());
+    for (k, d) in map.iter() {
+        let engagement = Engagement {
+            weight: d.value_at(now_ms, half_life),
+            days_since: ((now_ms - d.1) / MS_PER_DAY).max(0.0),
+        };
+        if engagement.weight.is_finite()
+            && engagement.weight != 0.0
+            && engagement.days_since.is_finite()
+        {
+            kept.push((k.clone(), engagement));
+        }
+    }
+    VecMap::from_pairs(kept)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

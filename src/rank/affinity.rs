@@ -33,14 +33,15 @@ pub fn rank(
     now_ms: f64,
 ) -> Vec<RankedItem> {
     let alpha = blend_weight(profile, config, now_ms);
-    let scales: Vec<(&str, f64)> = config
-        .attributes
-        .iter()
-        .map(String::as_str)
-        .chain(std::iter::once(PRICE_BAND))
-        .map(|attr| (attr, profile.attribute_scale(attr, now_ms, config)))
-        .filter(|(_, scale)| *scale > 0.0)
-        .collect();
+    let mut scales: Vec<(&str, f64)> = Vec::with_capacity(config.attributes.len() + 1);
+    // The configured attributes, then the price band.
+    for k in 0..=config.attributes.len() {
+        let attr = config.attributes.get(k).map_or(PRICE_BAND, String::as_str);
+        let scale = profile.attribute_scale(attr, now_ms, config);
+        if scale > 0.0 {
+            scales.push((attr, scale));
+        }
+    }
     let known = scales.len().max(1) as f64;
     let n = prepared.len().max(1) as f64;
     let value_of = |p: &Prepared, attr: &str| -> Option<String> {
@@ -53,48 +54,44 @@ pub fn rank(
         }
     };
     // Each candidate's scaled affinity per known attribute (0 when it lacks the attribute).
-    let scaled: Vec<Vec<(f64, Option<String>)>> = prepared
-        .iter()
-        .map(|p| {
-            scales
-                .iter()
-                .map(|(attr, scale)| match value_of(p, attr) {
-                    Some(v) => (profile.affinity(attr, &v, now_ms, config) / scale, Some(v)),
-                    None => (0.0, None),
-                })
-                .collect()
-        })
-        .collect();
+    let mut scaled: Vec<Vec<(f64, Option<String>)>> = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        let mut row = Vec::with_capacity(scales.len());
+        for (attr, scale) in &scales {
+            row.push(match value_of(p, attr) {
+                Some(v) => (profile.affinity(attr, &v, now_ms, config) / scale, Some(v)),
+                None => (0.0, None),
+            });
+        }
+        scaled.push(row);
+    }
     let means: Vec<f64> = (0..scales.len())
         .map(|j| scaled.iter().map(|row| row[j].0).sum::<f64>() / n)
         .collect();
-    let items = prepared
-        .iter()
-        .zip(scaled)
-        .map(|(p, row)| {
-            let mut personal = 0.0;
-            let mut best: Option<(f64, &str, String)> = None;
-            for (j, (score, value)) in row.into_iter().enumerate() {
-                let lift = score - means[j];
-                personal += lift;
-                if let Some(value) = value {
-                    if score > 0.0 && lift > best.as_ref().map_or(0.0, |b| b.0) {
-                        best = Some((lift, scales[j].0, value));
-                    }
+    let mut items = Vec::with_capacity(prepared.len());
+    for (p, row) in prepared.iter().zip(scaled) {
+        let mut personal = 0.0;
+        let mut best: Option<(f64, &str, String)> = None;
+        for (j, (score, value)) in row.into_iter().enumerate() {
+            let lift = score - means[j];
+            personal += lift;
+            if let Some(value) = value {
+                if score > 0.0 && lift > best.as_ref().map_or(0.0, |b| b.0) {
+                    best = Some((lift, scales[j].0, value));
                 }
             }
-            let server = 1.0 - p.server_position as f64 / n;
-            RankedItem {
-                id: p.id.clone(),
-                score: (1.0 - alpha) * server + alpha * personal / known,
-                position: p.server_position,
-                server_position: p.server_position,
-                reason: best
-                    .filter(|_| alpha > 0.0)
-                    .map(|(_, attr, value)| explain(attr, value)),
-            }
-        })
-        .collect();
+        }
+        let server = 1.0 - p.server_position as f64 / n;
+        items.push(RankedItem {
+            id: p.id.clone(),
+            score: (1.0 - alpha) * server + alpha * personal / known,
+            position: p.server_position,
+            server_position: p.server_position,
+            reason: best
+                .filter(|_| alpha > 0.0)
+                .map(|(_, attr, value)| explain(attr, value)),
+        });
+    }
     finalize(items)
 }
 

@@ -124,6 +124,7 @@ fn relevance(entries: &[Entry]) -> Vec<f64> {
 
 /// Re-selects the first `options.window` entries (which must be sorted best first) by MMR;
 /// the rest follow unchanged. λ ≥ 1 or NaN leaves the order as it is.
+#[inline(never)]
 pub(super) fn diversify<'a>(mut entries: Vec<Entry<'a>>, options: &Diversity) -> Vec<Entry<'a>> {
     let k = options.window.min(entries.len());
     if k < 2 || options.lambda.is_nan() || options.lambda >= 1.0 {

@@ -157,53 +157,39 @@ pub fn prepare(
             max: MAX_CANDIDATES,
         });
     }
-    let mut problems: Vec<Option<&'static str>> = candidates
-        .iter()
-        .map(|candidate| match candidate.validate() {
-            Err(
-                ProductError::MissingId
-                | ProductError::TooLong {
-                    field: "productId", ..
-                },
-            ) => Some("invalid_id"),
-            Err(ProductError::InvalidPrice(_)) => Some("invalid_price"),
-            Err(_) => Some("invalid_attributes"),
-            Ok(()) if candidate.server_score.is_some_and(|s| !s.is_finite()) => {
-                Some("invalid_server_score")
-            }
-            Ok(()) => None,
-        })
-        .collect();
+    let mut problems: Vec<Option<&'static str>> = Vec::with_capacity(candidates.len());
+    for candidate in &candidates {
+        problems.push(problem_of(candidate));
+    }
     // Among valid candidates, the first with an id wins; later ones are duplicates.
-    let valid_ids: Vec<(usize, &str)> = problems
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.is_none())
-        .map(|(i, _)| (i, candidates[i].id.as_str()))
-        .collect();
+    let mut valid_ids: Vec<(usize, &str)> = Vec::with_capacity(candidates.len());
+    for (i, problem) in problems.iter().enumerate() {
+        if problem.is_none() {
+            valid_ids.push((i, candidates[i].id.as_str()));
+        }
+    }
     let first = collections::first_occurrences(&valid_ids, |(_, id)| *id);
-    let duplicates: Vec<usize> = valid_ids
-        .iter()
-        .zip(first)
-        .filter(|(_, first)| !first)
-        .map(|((i, _), _)| *i)
-        .collect();
-    for i in duplicates {
-        problems[i] = Some("duplicate_id");
+    for (&(i, _), first) in valid_ids.iter().zip(first) {
+        if !first {
+            problems[i] = Some("duplicate_id");
+        }
     }
     let mut dropped = Vec::new();
     let mut valid: Vec<(u64, usize, Candidate)> = Vec::with_capacity(candidates.len());
     for ((index, candidate), problem) in candidates.into_iter().enumerate().zip(problems) {
         match problem {
-            Some(reason) => dropped.push(DroppedCandidate {
-                index,
-                id: candidate
-                    .id
-                    .chars()
-                    .take(crate::product::MAX_ID_LEN)
-                    .collect(),
-                reason: reason.to_owned(),
-            }),
+            Some(reason) => {
+                // The id as given, cut to its first `MAX_ID_LEN` characters.
+                let mut id = candidate.id;
+                if let Some((end, _)) = id.char_indices().nth(crate::product::MAX_ID_LEN) {
+                    id.truncate(end);
+                }
+                dropped.push(DroppedCandidate {
+                    index,
+                    id,
+                    reason: reason.to_owned(),
+                });
+            }
             None => {
                 let key = candidate.server_rank.map_or(index as u64, u64::from);
                 valid.push((key, index, candidate));
@@ -211,17 +197,34 @@ pub fn prepare(
         }
     }
     collections::sort_by(&mut valid, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let prepared = valid
-        .into_iter()
-        .enumerate()
-        .map(|(server_position, (_, index, candidate))| Prepared {
+    let mut prepared = Vec::with_capacity(valid.len());
+    for (server_position, (_, index, candidate)) in valid.into_iter().enumerate() {
+        prepared.push(Prepared {
             id: Rc::from(candidate.id.as_str()),
             candidate,
             server_position,
             index,
-        })
-        .collect();
+        });
+    }
     Ok((prepared, dropped))
+}
+
+/// Why a candidate is dropped before ranking, if it is.
+fn problem_of(candidate: &Candidate) -> Option<&'static str> {
+    match candidate.validate() {
+        Err(
+            ProductError::MissingId
+            | ProductError::TooLong {
+                field: "productId", ..
+            },
+        ) => Some("invalid_id"),
+        Err(ProductError::InvalidPrice(_)) => Some("invalid_price"),
+        Err(_) => Some("invalid_attributes"),
+        Ok(()) if candidate.server_score.is_some_and(|s| !s.is_finite()) => {
+            Some("invalid_server_score")
+        }
+        Ok(()) => None,
+    }
 }
 
 /// The server's order, unchanged, scored `1 − position/n`.

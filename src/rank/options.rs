@@ -290,20 +290,22 @@ pub fn apply(
 /// Keeps at most `cap.max` items per value within the top `cap.window`; the surplus follows
 /// the window in its relative order, then the rest. With too few other items to fill the
 /// window, the surplus necessarily lands inside it.
+#[inline(never)]
 fn cap_per_value<'a>(entries: Vec<Entry<'a>>, cap: &MaxPerValue) -> Vec<Entry<'a>> {
     let window = cap.window.unwrap_or(usize::MAX).min(entries.len());
-    let values: Vec<Option<&'a str>> = entries
-        .iter()
-        .map(|e| {
-            e.source
-                .and_then(|c| c.attributes.get(cap.attribute.as_str()))
-                .map(String::as_str)
-        })
-        .collect();
+    let mut values: Vec<Option<&'a str>> = Vec::with_capacity(entries.len());
+    let mut order: Vec<usize> = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let value = e
+            .source
+            .and_then(|c| c.attributes.get(cap.attribute.as_str()))
+            .map(String::as_str);
+        if value.is_some() {
+            order.push(i);
+        }
+        values.push(value);
+    }
     // Dense group ids by value, through one sort (no map per distinct value).
-    let mut order: Vec<usize> = (0..entries.len())
-        .filter(|i| values[*i].is_some())
-        .collect();
     collections::sort_by(&mut order, |a, b| values[*a].cmp(&values[*b]));
     let mut group: Vec<Option<usize>> = vec![None; entries.len()];
     let mut groups = 0;
@@ -337,8 +339,12 @@ fn cap_per_value<'a>(entries: Vec<Entry<'a>>, cap: &MaxPerValue) -> Vec<Entry<'a
 
 /// Places each applicable pin's item at its position; the others fill the free positions in
 /// order. Returns the items and the pins that were ignored.
+#[inline(never)]
 fn pin(entries: Vec<Entry>, pins: &[Pin]) -> (Vec<RankedItem>, Vec<IgnoredPin>) {
-    let items: Vec<RankedItem> = entries.into_iter().map(|e| e.item).collect();
+    let mut items: Vec<RankedItem> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        items.push(entry.item);
+    }
     if pins.is_empty() {
         return (items, Vec::new());
     }
@@ -371,12 +377,30 @@ fn pin(entries: Vec<Entry>, pins: &[Pin]) -> (Vec<RankedItem>, Vec<IgnoredPin>) 
             });
         }
     }
-    let mut free = (0..len).filter(|i| !pinned[*i]);
-    let order: Vec<usize> = at
-        .into_iter()
-        .filter_map(|slot| slot.or_else(|| free.next()))
-        .collect();
-    let mut slots: Vec<Option<RankedItem>> = items.into_iter().map(Some).collect();
-    let placed = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    let mut slots: Vec<Option<RankedItem>> = Vec::with_capacity(len);
+    for item in items {
+        slots.push(Some(item));
+    }
+    // Each position takes its pinned item, else the next unpinned one in order.
+    let mut free = 0;
+    let mut placed = Vec::with_capacity(len);
+    for slot in at {
+        let i = match slot {
+            Some(i) => i,
+            None => {
+                while free < len && pinned[free] {
+                    free += 1;
+                }
+                if free == len {
+                    continue;
+                }
+                free += 1;
+                free - 1
+            }
+        };
+        if let Some(item) = slots[i].take() {
+            placed.push(item);
+        }
+    }
     (placed, ignored)
 }
