@@ -258,7 +258,10 @@ impl Versioned for ReportQueue {
             r.payload.len() <= MAX_REPORT_BYTES
                 && seen.insert(r.id.clone())
                 && super::reports::EncodedReport::from_json(&r.payload).is_ok_and(|e| {
-                    e.id.to_string() == r.id && e.kind == r.report_type && e.day == r.day
+                    // `r.id` is `e.id` written out exactly when it parses back to `e.id`.
+                    super::wire::ReportId::parse(&r.id) == Ok(e.id)
+                        && e.kind == r.report_type
+                        && e.day == r.day
                 })
         });
         if !self.next_attempt_ms.is_finite() || self.next_attempt_ms > now_ms + MAX_RETRY_AFTER_MS {

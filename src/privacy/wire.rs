@@ -336,28 +336,17 @@ impl EncodedReport {
                 .find(|(k, _)| k == name)
                 .map(|(_, raw)| Scalar::parse(raw).unwrap_or(Scalar::Null))
         };
-        let type_name = match get("type").ok_or(ReportError::MissingField("type"))? {
-            Scalar::Str(s) => s,
-            _ => {
-                return Err(ReportError::WrongType {
-                    field: "type",
-                    expected: "a string",
-                })
-            }
-        };
-        let type_name = type_name.as_str();
+        let v = get("type").ok_or(ReportError::MissingField("type"))?;
+        let type_name = as_text(&v, "type")?;
         let kind = ReportKind::parse(type_name)
-            .ok_or_else(|| ReportError::UnknownType(type_name.chars().take(32).collect()))?;
+            .ok_or_else(|| ReportError::UnknownType(clip(type_name)))?;
         let schema = kind.schema();
         let (fields, count) = schema.wire_fields();
         let fields = &fields[..count];
-        if let Some((unknown, _)) = object
-            .iter()
-            .find(|(k, _)| !fields.iter().any(|f| f.0 == k.as_str()))
-        {
-            return Err(ReportError::UnknownField(
-                unknown.chars().take(32).collect(),
-            ));
+        for (k, _) in &object {
+            if !fields.iter().any(|f| f.0 == k.as_str()) {
+                return Err(ReportError::UnknownField(clip(k)));
+            }
         }
         let mut report = EncodedReport {
             id: ReportId([0; 16]),
@@ -369,17 +358,11 @@ impl EncodedReport {
         };
         for &(name, ty) in fields {
             let v = get(name).ok_or(ReportError::MissingField(name))?;
-            let text = || match &v {
-                Scalar::Str(s) => Ok(s.as_str()),
-                _ => Err(ReportError::WrongType {
-                    field: name,
-                    expected: "a string",
-                }),
-            };
+            let text = as_text(&v, name);
             match ty {
                 FieldType::ReportType => {}
-                FieldType::ReportId => report.id = ReportId::parse(text()?)?,
-                FieldType::Day => report.day = Day::parse(text()?)?,
+                FieldType::ReportId => report.id = ReportId::parse(text?)?,
+                FieldType::Day => report.day = Day::parse(text?)?,
                 FieldType::Epsilon => {
                     let e = v.as_f64().ok_or(ReportError::WrongType {
                         field: "epsilon",
@@ -388,7 +371,7 @@ impl EncodedReport {
                     report.epsilon = Epsilon::new(e)?;
                 }
                 FieldType::Slug => {
-                    let name = text()?;
+                    let name = text?;
                     validate_slug(name)?;
                     report.experiment = Some(name.to_owned());
                 }
@@ -403,14 +386,21 @@ impl EncodedReport {
                     report.noisy = Noisy::Index(index as u32);
                 }
                 FieldType::LabelBits { size } => {
-                    let bits = text()?;
-                    if bits.len() != size || !bits.bytes().all(|b| b == b'0' || b == b'1') {
+                    let bits = text?;
+                    let mut noisy = Vec::with_capacity(bits.len());
+                    for b in bits.bytes() {
+                        if b != b'0' && b != b'1' {
+                            break;
+                        }
+                        noisy.push(b == b'1');
+                    }
+                    if bits.len() != size || noisy.len() != size {
                         return Err(ReportError::WrongType {
                             field: name,
                             expected: "a string of one 0/1 per label",
                         });
                     }
-                    report.noisy = Noisy::Bits(bits.bytes().map(|b| b == b'1').collect());
+                    report.noisy = Noisy::Bits(noisy);
                 }
             }
         }
@@ -420,6 +410,27 @@ impl EncodedReport {
         ));
         Ok(report)
     }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "wire_oracle.rs"]
+mod oracle;
+
+/// A string field's text, or the field's "must be a string" error.
+fn as_text<'a>(v: &'a Scalar, field: &'static str) -> Result<&'a str, ReportError> {
+    match v {
+        Scalar::Str(s) => Ok(s.as_str()),
+        _ => Err(ReportError::WrongType {
+            field,
+            expected: "a string",
+        }),
+    }
+}
+
+/// The first 32 characters of an offending name, for its error.
+#[inline(never)]
+fn clip(name: &str) -> String {
+    name.chars().take(32).collect()
 }
 
 /// A member of a report on the wire; the keys of [`REPORT_KEYS`] in sorted order, with the
