@@ -2,8 +2,10 @@
 //! tensors matched against all-zero weights, the dense layers copied through ndarray
 //! iterators): the oracle the rewritten loader is compared with (`oracle_tests.rs`).
 
+// The byte reader and the header fields are unchanged by the rewrite: shared, not copied.
 use super::format::{
-    DType, Tensor, FORMAT_VERSION, MAGIC, MAX_METADATA_BYTES, MAX_MODEL_BYTES, MAX_TENSORS,
+    u16_at, u32_at, DType, Reader, Tensor, FORMAT_VERSION, MAGIC, MAX_METADATA_BYTES,
+    MAX_MODEL_BYTES, MAX_TENSORS,
 };
 use super::quant::f16_to_f32;
 use super::sha256::{sha256, to_hex};
@@ -13,48 +15,6 @@ use ndarray::{Array1, Array2};
 
 const HEADER: usize = 20;
 const DIGEST: usize = 32;
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.bytes.len())
-            .ok_or(ModelError::Truncated {
-                needed: self.pos.saturating_add(n),
-                available: self.bytes.len(),
-            })?;
-        let slice = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(slice)
-    }
-
-    fn u8(&mut self) -> Result<u8, ModelError> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Result<u32, ModelError> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    fn f32(&mut self) -> Result<f32, ModelError> {
-        Ok(f32::from_bits(self.u32()?))
-    }
-}
-
-fn u16_at(bytes: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([bytes[at], bytes[at + 1]])
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-}
 
 /// Verifies a file and splits it into metadata JSON and tensors.
 ///

@@ -15,16 +15,16 @@ use crate::json::{self, FromJson, Scalar};
 
 /// The members of a JSON object as raw texts (sorted, unique keys; see [`json::members`]),
 /// taken out by name.
-struct Fields<'a>(Vec<(String, &'a str)>);
+pub(super) struct Fields<'a>(Vec<(String, &'a str)>);
 
 impl<'a> Fields<'a> {
     /// The fields of `text`, `None` when it is not an object.
-    fn of(text: &'a str) -> Option<Self> {
+    pub(super) fn of(text: &'a str) -> Option<Self> {
         json::members(text).map(Fields)
     }
 
     /// The raw text of `key`, taken out.
-    fn take(&mut self, key: &str) -> Option<&'a str> {
+    pub(super) fn take(&mut self, key: &str) -> Option<&'a str> {
         let at = self.0.iter().position(|(k, _)| k == key)?;
         Some(self.0.swap_remove(at).1)
     }
@@ -32,12 +32,12 @@ impl<'a> Fields<'a> {
 
 /// Collects issues while reading fields leniently.
 #[derive(Default)]
-struct Reader {
-    issues: Vec<RepairIssue>,
+pub(super) struct Reader {
+    pub(super) issues: Vec<RepairIssue>,
 }
 
 impl Reader {
-    fn wrong(&mut self, parts: &[&str]) {
+    pub(super) fn wrong(&mut self, parts: &[&str]) {
         self.issues
             .push(RepairIssue::WrongType { field: path(parts) });
     }
@@ -48,7 +48,7 @@ impl Reader {
     }
 
     /// `raw` read with `T`'s serde-free reader (the same values and failures as its derive).
-    fn parse<T: FromJson>(&mut self, raw: &str, parts: &[&str]) -> Option<T> {
+    pub(super) fn parse<T: FromJson>(&mut self, raw: &str, parts: &[&str]) -> Option<T> {
         match json::read_str(raw) {
             Ok(v) => Some(v),
             Err(_) => {
@@ -58,7 +58,7 @@ impl Reader {
         }
     }
 
-    fn section<T: FromJson + Default>(&mut self, obj: &mut Fields, key: &str) -> T {
+    pub(super) fn section<T: FromJson + Default>(&mut self, obj: &mut Fields, key: &str) -> T {
         match obj.take(key) {
             Some(raw) if !json::is_null(raw) => self.parse(raw, &[key]).unwrap_or_default(),
             _ => T::default(),
@@ -72,7 +72,7 @@ impl Reader {
             .unwrap_or(Scalar::Object)
     }
 
-    fn count(&mut self, obj: &mut Fields, parts: &[&str]) -> u64 {
+    pub(super) fn count(&mut self, obj: &mut Fields, parts: &[&str]) -> u64 {
         let key = parts[parts.len() - 1];
         match Self::scalar(obj, key) {
             Scalar::Null => 0,
@@ -93,7 +93,7 @@ impl Reader {
         }
     }
 
-    fn time(&mut self, obj: &mut Fields, parts: &[&str]) -> Option<f64> {
+    pub(super) fn time(&mut self, obj: &mut Fields, parts: &[&str]) -> Option<f64> {
         let key = parts[parts.len() - 1];
         match Self::scalar(obj, key) {
             Scalar::Null => None,
@@ -134,7 +134,7 @@ impl Reader {
         out
     }
 
-    fn activity(&mut self, raw: &str) -> Activity {
+    pub(super) fn activity(&mut self, raw: &str) -> Activity {
         let Some(mut obj) = Fields::of(raw) else {
             self.wrong(&["activity"]);
             return Activity::default();

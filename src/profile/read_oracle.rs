@@ -1,151 +1,35 @@
 //! The stored-profile reader as it was before the 2026-12-01 size pass (`read.rs` since then
-//! builds its maps and the recent items in plain loops): kept verbatim as the oracle the
-//! property tests (`read_tests.rs`) compare the reader with.
+//! builds its maps and the recent items in plain loops): kept as the oracle the property
+//! tests (`read_tests.rs`) compare the reader with. Only what the rewrite changed is kept here;
+//! the field and issue helpers (`Fields`, `Reader`) are `read.rs`'s own.
 
-use super::activity::Activity;
 use super::affinity::Decayed;
 use super::coverage::Engagement;
-use super::repair::{path, RepairIssue};
+use super::read::{Fields, Reader};
 use super::session::RecentItem;
 use super::Profile;
 use crate::json::{self, FromJson, Scalar};
 
-/// The members of a JSON object as raw texts (sorted, unique keys; see [`json::members`]),
-/// taken out by name.
-struct Fields<'a>(Vec<(String, &'a str)>);
-
-impl<'a> Fields<'a> {
-    /// The fields of `text`, `None` when it is not an object.
-    fn of(text: &'a str) -> Option<Self> {
-        json::members(text).map(Fields)
-    }
-
-    /// The raw text of `key`, taken out.
-    fn take(&mut self, key: &str) -> Option<&'a str> {
-        let at = self.0.iter().position(|(k, _)| k == key)?;
-        Some(self.0.swap_remove(at).1)
-    }
-}
-
-/// Collects issues while reading fields leniently.
-#[derive(Default)]
-struct Reader {
-    issues: Vec<RepairIssue>,
-}
-
-impl Reader {
-    fn wrong(&mut self, parts: &[&str]) {
-        self.issues
-            .push(RepairIssue::WrongType { field: path(parts) });
-    }
-
-    fn range(&mut self, parts: &[&str]) {
-        self.issues
-            .push(RepairIssue::OutOfRange { field: path(parts) });
-    }
-
-    /// `raw` read with `T`'s serde-free reader (the same values and failures as its derive).
-    fn parse<T: FromJson>(&mut self, raw: &str, parts: &[&str]) -> Option<T> {
-        match json::read_str(raw) {
-            Ok(v) => Some(v),
-            Err(_) => {
-                self.wrong(parts);
-                None
-            }
-        }
-    }
-
-    fn section<T: FromJson + Default>(&mut self, obj: &mut Fields, key: &str) -> T {
-        match obj.take(key) {
-            Some(raw) if !json::is_null(raw) => self.parse(raw, &[key]).unwrap_or_default(),
-            _ => T::default(),
-        }
-    }
-
-    /// The kind and scalar of a field (`Null` when absent).
-    fn scalar(obj: &mut Fields, key: &str) -> Scalar {
-        obj.take(key)
-            .map_or(Some(Scalar::Null), Scalar::parse)
-            .unwrap_or(Scalar::Object)
-    }
-
-    fn count(&mut self, obj: &mut Fields, parts: &[&str]) -> u64 {
-        let key = parts[parts.len() - 1];
-        match Self::scalar(obj, key) {
-            Scalar::Null => 0,
-            n @ (Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_)) => {
-                match (n.as_u64(), n.as_f64()) {
-                    (Some(u), _) => u,
-                    (None, Some(f)) if f.is_finite() && f >= 0.0 => f as u64,
-                    _ => {
-                        self.range(parts);
-                        0
-                    }
-                }
-            }
-            _ => {
-                self.wrong(parts);
-                0
-            }
-        }
-    }
-
-    fn time(&mut self, obj: &mut Fields, parts: &[&str]) -> Option<f64> {
-        let key = parts[parts.len() - 1];
-        match Self::scalar(obj, key) {
-            Scalar::Null => None,
-            n @ (Scalar::U64(_) | Scalar::I64(_) | Scalar::F64(_)) => match n.as_f64() {
-                Some(t) if t.is_finite() && t >= 0.0 => Some(t),
-                _ => {
-                    self.range(parts);
-                    None
-                }
-            },
-            _ => {
-                self.wrong(parts);
-                None
-            }
-        }
-    }
-
-    fn nested<T: FromJson>(&mut self, raw: &str, key: &str) -> Vec<(String, Vec<(String, T)>)> {
-        let Some(outer) = json::members(raw) else {
-            self.wrong(&[key]);
-            return Vec::new();
+/// The old `nested`: entries collected through an iterator chain, as plain lists. `Fields`
+/// and `Reader` are shared with `read.rs`: the rewrite left them unchanged.
+fn nested<T: FromJson>(r: &mut Reader, raw: &str, key: &str) -> Vec<(String, Vec<(String, T)>)> {
+    let Some(outer) = json::members(raw) else {
+        r.wrong(&[key]);
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, inner) in outer {
+        let Some(inner) = json::members(inner) else {
+            r.wrong(&[key, &name]);
+            continue;
         };
-        let mut out = Vec::new();
-        for (name, inner) in outer {
-            let Some(inner) = json::members(inner) else {
-                self.wrong(&[key, &name]);
-                continue;
-            };
-            let entries = inner
-                .into_iter()
-                .filter_map(|(v, raw)| self.parse::<T>(raw, &[key, &name, &v]).map(|x| (v, x)))
-                .collect();
-            out.push((name, entries));
-        }
-        out
+        let entries = inner
+            .into_iter()
+            .filter_map(|(v, raw)| r.parse::<T>(raw, &[key, &name, &v]).map(|x| (v, x)))
+            .collect();
+        out.push((name, entries));
     }
-
-    fn activity(&mut self, raw: &str) -> Activity {
-        let Some(mut obj) = Fields::of(raw) else {
-            self.wrong(&["activity"]);
-            return Activity::default();
-        };
-        let monetary = self
-            .time(&mut obj, &["activity", "monetary"])
-            .unwrap_or(0.0);
-        Activity {
-            first_ms: self.time(&mut obj, &["activity", "firstMs"]),
-            last_ms: self.time(&mut obj, &["activity", "lastMs"]),
-            last_purchase_ms: self.time(&mut obj, &["activity", "lastPurchaseMs"]),
-            purchases: self.count(&mut obj, &["activity", "purchases"]),
-            returns: self.count(&mut obj, &["activity", "returns"]),
-            sessions: self.count(&mut obj, &["activity", "sessions"]),
-            monetary,
-        }
-    }
+    out
 }
 
 /// Builds a profile from stored JSON text (any schema version's fields), field by field:
@@ -167,12 +51,12 @@ pub(super) fn from_stored(text: &str) -> Option<Profile> {
     p.event_count = r.count(&mut obj, &["eventCount"]);
     p.updated_ms = r.time(&mut obj, &["updatedMs"]).unwrap_or(0.0);
     if let Some(v) = obj.take("affinities") {
-        for (attr, entries) in r.nested::<Decayed>(v, "affinities") {
+        for (attr, entries) in nested::<Decayed>(&mut r, v, "affinities") {
             p.affinities.insert(attr, entries.into_iter().collect());
         }
     }
     if let Some(v) = obj.take("coverage") {
-        for (attr, entries) in r.nested::<Engagement>(v, "coverage") {
+        for (attr, entries) in nested::<Engagement>(&mut r, v, "coverage") {
             p.coverage.insert(attr, entries.into_iter().collect());
         }
     }
