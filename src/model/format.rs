@@ -162,6 +162,22 @@ pub fn decode<'a>(
     bytes: &'a [u8],
     pinned: Option<&str>,
 ) -> Result<(&'a str, Vec<Tensor>), ModelError> {
+    decode_with(bytes, pinned, parse_pin, read_tensor)
+}
+
+/// Pin parser for [`decode_with`].
+pub(super) type PinParser = fn(&str) -> Option<[u8; 32]>;
+/// Tensor reader for [`decode_with`].
+pub(super) type TensorReader = fn(&mut Reader<'_>) -> Result<Tensor, ModelError>;
+
+/// [`decode`] with its pin parser and tensor reader given: the one framing and verification
+/// body, which the test oracle (`oracle.rs`) drives with the pre-rewrite parser and reader.
+pub(super) fn decode_with<'a>(
+    bytes: &'a [u8],
+    pinned: Option<&str>,
+    parse_pin: PinParser,
+    read_tensor: TensorReader,
+) -> Result<(&'a str, Vec<Tensor>), ModelError> {
     if bytes.len() > MAX_MODEL_BYTES {
         return Err(ModelError::TooLarge {
             size: bytes.len(),
@@ -202,7 +218,7 @@ pub fn decode<'a>(
         });
     }
     if let Some(pin) = pinned {
-        check_pin(bytes, pin)?;
+        check_pin(bytes, pin, parse_pin)?;
     }
     let (payload, digest) = bytes.split_at(bytes.len() - DIGEST);
     let actual = sha256(payload);
@@ -317,7 +333,7 @@ fn read_tensor(r: &mut Reader<'_>) -> Result<Tensor, ModelError> {
     })
 }
 
-fn check_pin(bytes: &[u8], pin: &str) -> Result<(), ModelError> {
+fn check_pin(bytes: &[u8], pin: &str, parse_pin: PinParser) -> Result<(), ModelError> {
     let expected =
         parse_pin(pin).ok_or_else(|| ModelError::InvalidPin(pin.chars().take(100).collect()))?;
     let actual = sha256(bytes);

@@ -2,108 +2,13 @@
 //! tensors matched against all-zero weights, the dense layers copied through ndarray
 //! iterators): the oracle the rewritten loader is compared with (`oracle_tests.rs`).
 
-// The byte reader and the header fields are unchanged by the rewrite: shared, not copied.
-use super::format::{
-    u16_at, u32_at, DType, Reader, Tensor, FORMAT_VERSION, MAGIC, MAX_METADATA_BYTES,
-    MAX_MODEL_BYTES, MAX_TENSORS,
-};
+// The file's framing and verification (`format::decode_with`) are unchanged by the rewrite and
+// shared; only the old tensor reader and pin parser below are oracle code.
+use super::format::{DType, Reader, Tensor, MAX_MODEL_BYTES};
 use super::quant::f16_to_f32;
-use super::sha256::{sha256, to_hex};
 use super::{kernel, ModelError, ModelMetadata, Weights};
 use crate::features::SpecIndex;
 use ndarray::{Array1, Array2};
-
-const HEADER: usize = 20;
-const DIGEST: usize = 32;
-
-/// Verifies a file and splits it into metadata JSON and tensors.
-///
-/// `pinned` is the page's expected SHA-256 of the whole file: 64 hex digits, or the
-/// Subresource Integrity form `sha256-<base64>`.
-pub fn decode<'a>(
-    bytes: &'a [u8],
-    pinned: Option<&str>,
-) -> Result<(&'a str, Vec<Tensor>), ModelError> {
-    if bytes.len() > MAX_MODEL_BYTES {
-        return Err(ModelError::TooLarge {
-            size: bytes.len(),
-            max: MAX_MODEL_BYTES,
-        });
-    }
-    if bytes.len() < HEADER + 4 + DIGEST {
-        // Even a short prefix is judged by its magic first, so a random file is not "truncated".
-        if bytes.len() >= MAGIC.len() && bytes[..MAGIC.len()] != MAGIC {
-            return Err(ModelError::WrongMagic);
-        }
-        return Err(ModelError::Truncated {
-            needed: HEADER + 4 + DIGEST,
-            available: bytes.len(),
-        });
-    }
-    if bytes[..MAGIC.len()] != MAGIC {
-        return Err(ModelError::WrongMagic);
-    }
-    let version = u16_at(bytes, 8);
-    if version != FORMAT_VERSION {
-        return Err(ModelError::UnsupportedVersion {
-            found: version,
-            supported: FORMAT_VERSION,
-        });
-    }
-    let declared = u32_at(bytes, 12) as usize;
-    if bytes.len() < declared {
-        return Err(ModelError::Truncated {
-            needed: declared,
-            available: bytes.len(),
-        });
-    }
-    if bytes.len() > declared {
-        return Err(ModelError::TrailingBytes {
-            expected: declared,
-            actual: bytes.len(),
-        });
-    }
-    if let Some(pin) = pinned {
-        check_pin(bytes, pin)?;
-    }
-    let (payload, digest) = bytes.split_at(bytes.len() - DIGEST);
-    let actual = sha256(payload);
-    if actual[..] != *digest {
-        return Err(ModelError::ChecksumMismatch {
-            stored: to_hex(digest),
-            computed: to_hex(&actual),
-        });
-    }
-    if u16_at(bytes, 10) != 0 {
-        return Err(ModelError::Malformed("unknown flags set".into()));
-    }
-    let mut r = Reader {
-        bytes: payload,
-        pos: 16,
-    };
-    let meta_len = r.u32()? as usize;
-    if meta_len > MAX_METADATA_BYTES {
-        return Err(ModelError::Malformed(format!(
-            "metadata of {meta_len} bytes"
-        )));
-    }
-    let metadata = std::str::from_utf8(r.take(meta_len)?)
-        .map_err(|_| ModelError::Metadata("metadata is not UTF-8".into()))?;
-    let count = r.u32()? as usize;
-    if count > MAX_TENSORS {
-        return Err(ModelError::Malformed(format!("{count} tensors")));
-    }
-    let mut tensors = Vec::with_capacity(count);
-    for _ in 0..count {
-        tensors.push(read_tensor(&mut r)?);
-    }
-    if r.pos != payload.len() {
-        return Err(ModelError::Malformed(
-            "bytes left after the last tensor".into(),
-        ));
-    }
-    Ok((metadata, tensors))
-}
 
 fn read_tensor(r: &mut Reader<'_>) -> Result<Tensor, ModelError> {
     let name_len = usize::from(r.u8()?);
@@ -181,19 +86,6 @@ fn read_tensor(r: &mut Reader<'_>) -> Result<Tensor, ModelError> {
     })
 }
 
-fn check_pin(bytes: &[u8], pin: &str) -> Result<(), ModelError> {
-    let expected =
-        parse_pin(pin).ok_or_else(|| ModelError::InvalidPin(pin.chars().take(100).collect()))?;
-    let actual = sha256(bytes);
-    if actual != expected {
-        return Err(ModelError::PinnedHashMismatch {
-            expected: to_hex(&expected),
-            actual: to_hex(&actual),
-        });
-    }
-    Ok(())
-}
-
 /// Parses `64 hex digits` or `sha256-<base64>` into a digest.
 pub fn parse_pin(pin: &str) -> Option<[u8; 32]> {
     let pin = pin.trim();
@@ -212,7 +104,8 @@ pub(super) fn load(
     bytes: &[u8],
     pinned: Option<&str>,
 ) -> Result<(ModelMetadata, SpecIndex, Weights, kernel::Dense), ModelError> {
-    let (metadata_json, tensors) = decode(bytes, pinned)?;
+    let (metadata_json, tensors) =
+        super::format::decode_with(bytes, pinned, parse_pin, read_tensor)?;
     let metadata = ModelMetadata::from_json(metadata_json)?;
     let index = metadata.spec.clone().compile()?;
     let weights = from_tensors(tensors, &Weights::zeros(&index))?;
